@@ -1,0 +1,144 @@
+"""Dates and periods in the body, normalised as ANNOTATION.md shows.
+
+"Tháng 3/2020" -> 2020-03, "năm 2022" -> 2022, "(2020- 2023)" -> 2020/2023,
+"16/6/1967 – 16/6/2022" -> 1967-06-16/2022-06-16, "15/06/2022" -> 2022-06-15;
+a day without a year takes the year of publication.  Dates inside the name of
+a plan, project or legal document are optional by the guideline, so they are
+left out rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from spacy.tokens import Doc
+
+from extractors.base import in_any, provenance, quotes
+from pipeline.schema import DateFact
+
+NAME = "dates"
+VERSION = "1"
+
+_Y = r"(?:19[4-9]\d|20\d\d)"
+_D = r"(?:[0-2]?\d|3[01])"
+_M = r"(?:0?[1-9]|1[0-2])"
+_DASH = r"\s*[-–—]\s*|\s+(?:đến|tới)\s+(?:ngày\s+|năm\s+)?"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # 16/6/1967 – 16/6/2022
+    ("full_range", re.compile(rf"(?<![\d/])({_D})/({_M})/({_Y})(?:{_DASH})({_D})/({_M})/({_Y})(?![\d/])")),
+    # ngày 8 tháng 4 năm 2020
+    ("words", re.compile(rf"(?<!\d)({_D})\s+tháng\s+({_M})\s*,?\s+năm\s+({_Y})(?!\d)", re.I)),
+    # 15/06/2022, 15-06-2022
+    ("full", re.compile(rf"(?<![\d/.])({_D})([/.-])({_M})\2({_Y})(?![\d/])")),
+    # tháng 3/2020, tháng 3 năm 2020, 3/2020
+    ("month", re.compile(rf"(?:(tháng)\s+)?(?<![\d/.])({_M})(?:/|\s+năm\s+)({_Y})(?![\d/])", re.I)),
+    # (2020- 2023), 2017 - 2022, từ năm 2020 đến năm 2023, năm học 2022-2023
+    ("year_range", re.compile(rf"(?<![\d/.,])({_Y})(?:{_DASH})({_Y})(?![\d/])")),
+    # 19/5, ngày 15/6: only in a date context (see _day_month_context)
+    ("day_month", re.compile(rf"(?<![\d/.,])({_D})/({_M})(?![\d/]|,\d)")),
+    # năm 2022, 2016
+    ("year", re.compile(rf"(?<![\d/.,])({_Y})(?![\d/.]\d|\d)")),
+]
+
+# Words that make the following figure a date when it is "d/m".
+DAY_CONTEXT = re.compile(
+    r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|rạng sáng|khuya|từ|đến|tới|trước|sau|dịp|đầu|cuối|giữa|\()\s*$", re.I
+)
+# A following noun makes "13/13" a ratio ("13/13 khu dân cư"); these words do not.
+_NOT_NOUN_AFTER = re.compile(r"^\s*(?:[,.;:)\]–-]|$|vừa|qua|tới|năm|và|,|đến|tại|ở|\s*$)", re.I)
+
+# Heads of the names of documents, plans and programmes whose own dates are optional.
+_DOC_HEAD = re.compile(
+    r"\b(?:Đề án|Kế hoạch|Chiến lược|Chương trình|Nghị quyết|Chỉ thị|Quyết định|Nghị định|Thông tư|Luật|Kết luận|Dự án|Quy hoạch)\b",
+    re.I,
+)
+_DOC_TAIL = re.compile(r"(?:giai đoạn|tầm nhìn(?:\s+đến)?(?:\s+năm)?|đến năm|nhiệm kỳ)\s*$", re.I)
+
+
+def is_day_month(text: str, start: int, end: int) -> bool:
+    """Is the "d/m" at text[start:end] a date rather than a ratio like "13/13"?"""
+    before = text[max(0, start - 20) : start]
+    if DAY_CONTEXT.search(before):
+        return True
+    d, m = (int(x) for x in text[start:end].split("/"))
+    # "4/5 xã" is a ratio: a count of something out of a total
+    if d <= m:
+        return False
+    return bool(_NOT_NOUN_AFTER.match(text[end : end + 12]))
+
+
+def _in_document_name(doc: Doc, start: int) -> bool:
+    q = in_any(quotes(doc), start)
+    norm = doc._.norm
+    if q is not None and _DOC_HEAD.match(norm, q.inner_start):
+        return True
+    before = norm[max(0, start - 160) : start]
+    tail = _DOC_TAIL.search(before)
+    if tail is None:
+        return False
+    clause = re.split(r"[;.]\s|\n", before[: tail.start()])[-1]
+    return bool(_DOC_HEAD.search(clause))
+
+
+def _iso(y: str | int, m: str | int | None = None, d: str | int | None = None) -> str | None:
+    try:
+        if d is not None:
+            return date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+    if m is not None:
+        return f"{int(y):04d}-{int(m):02d}"
+    return f"{int(y):04d}"
+
+
+def extract(doc: Doc) -> list[DateFact]:
+    text = doc._.norm
+    taken: list[tuple[int, int]] = []
+    found: dict[str, DateFact] = {}
+    published = doc._.published
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            s, e = m.start(), m.end()
+            if not free(s, e):
+                continue
+            g = m.groups()
+            value: str | None
+            if kind == "full_range":
+                a, b = _iso(g[2], g[1], g[0]), _iso(g[5], g[4], g[3])
+                value = f"{a}/{b}" if a and b else None
+            elif kind == "words":
+                value = _iso(g[2], g[1], g[0])
+            elif kind == "full":
+                value = _iso(g[3], g[2], g[0])
+            elif kind == "month":
+                if g[0] is None and "năm" in m.group(0):
+                    continue  # "3 năm 2020" is not a month
+                value = _iso(g[2], g[1])
+            elif kind == "year_range":
+                if int(g[1]) <= int(g[0]):
+                    continue
+                value = f"{g[0]}/{g[1]}"
+            elif kind == "day_month":
+                if not is_day_month(text, s, e) or published is None:
+                    continue
+                value = _iso(published.year, g[1], g[0])
+            else:
+                before = text[max(0, s - 12) : s]
+                # "Nghị định 144/2021", "số 05/2022": part of a document number
+                if re.search(r"/\s*$", before):
+                    continue
+                value = _iso(g[0])
+            taken.append((s, e))
+            if value is None or _in_document_name(doc, s):
+                continue
+            if value not in found:
+                found[value] = DateFact(
+                    value=value, text=doc.text[s:e], extractor=f"{NAME}@{VERSION}", **provenance(doc, s, e)
+                )
+    return sorted(found.values(), key=lambda f: f.start)

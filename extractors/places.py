@@ -1,0 +1,245 @@
+"""Administrative units the article names, resolved against the gazetteer.
+
+Three ways a unit is named:
+  * a unit word and a proper name: "huyện Bình Lục", "TX Thái Hòa", "Phường 1";
+  * a province's name on its own: "Thanh Hóa được đánh giá…", "…, Nghệ An";
+  * a name in parentheses after a smaller unit: "xã Yên Nhân (Thường Xuân)".
+Each mention's candidates are scored by the article's context — the provinces
+it names, the other units it names, the unit word — so "huyện Hòa Bình" in a
+Bạc Liêu article is Bạc Liêu's district, not the province of Hòa Bình.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc
+
+from extractors.base import CAP_WORD, provenance
+from gazetteer import Unit, get_gazetteer
+from pipeline.schema import PlaceFact
+from pipeline.text import fold
+
+NAME = "places"
+VERSION = "1"
+
+# unit word as written (folded) -> (level, kinds it may denote)
+UNIT_WORDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "tỉnh": ("tỉnh", ("tỉnh",)),
+    "thành phố": ("?", ("thành phố",)),  # centrally-run city (tỉnh) or provincial city (huyện)
+    "tp": ("?", ("thành phố",)),
+    "tp.": ("?", ("thành phố",)),
+    "huyện": ("huyện", ("huyện",)),
+    "quận": ("huyện", ("quận",)),
+    "thị xã": ("huyện", ("thị xã",)),
+    "tx": ("huyện", ("thị xã",)),
+    "tx.": ("huyện", ("thị xã",)),
+    "xã": ("xã", ("xã",)),
+    "phường": ("xã", ("phường",)),
+    "thị trấn": ("xã", ("thị trấn",)),
+    "đặc khu": ("xã", ("đặc khu",)),
+}
+_NAME = rf"(?:{CAP_WORD}|\d{{1,2}}\b)(?:[ \-]+{CAP_WORD}){{0,4}}"
+_UNIT_MENTION = re.compile(
+    r"(?<![\wÀ-ỹ])(?P<unit>(?i:thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|phường|xã)|TP\.?|Tp\.?|TX\.?)"
+    rf"\s*(?P<name>{_NAME})"
+)
+_CAP_RUN = re.compile(rf"(?<![\wÀ-ỹ]){CAP_WORD}(?:[ \-]+{CAP_WORD})+")
+_PAREN = re.compile(rf"\s*\(\s*(?P<name>{CAP_WORD}(?:\s+{CAP_WORD}){{0,3}})\s*\)")
+# A province name after these is part of another name: a street, a pagoda, a person.
+_NOT_PLACE_BEFORE = re.compile(
+    r"(?:đường|phố|ngõ|hẻm|chùa|đình|đền|sông|núi|cầu|hồ|bến|chợ|cảng|sân bay|tư tưởng|phong cách|Chủ tịch|Bác|lăng)\s+$",
+    re.I,
+)
+_PERSON_NAMES = {"hồ chí minh"}  # a province name that is far more often a person's
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    name: str  # as written, without the unit word
+    level: str  # "tỉnh" | "huyện" | "xã" | "?" (thành phố, decided by the candidates)
+    kinds: tuple[str, ...]
+    kind_word: str | None
+    candidates: list[Unit]
+    parent_hint: str | None = None  # folded name given in parentheses after it
+    unit: Unit | None = None
+    province: str | None = None
+    children: list["Mention"] = field(default_factory=list)
+
+
+def _lookup(name: str, level: str, kinds: tuple[str, ...]) -> list[Unit]:
+    gaz = get_gazetteer()
+    found = gaz.lookup(name)
+    if level == "?":
+        return [u for u in found if u.kind in kinds or u.level == "tỉnh" and u.kind == "thành phố"]
+    exact = [u for u in found if u.level == level and u.kind in kinds]
+    # a "thị xã" that has since become a "thành phố" is still the same unit
+    return exact or [u for u in found if u.level == level]
+
+
+def _longest_known(words: list[str], level: str, kinds: tuple[str, ...]) -> tuple[int, list[Unit]]:
+    for n in range(len(words), 0, -1):
+        found = _lookup(" ".join(words[:n]), level, kinds)
+        if found:
+            return n, found
+    return 0, []
+
+
+def _find_mentions(doc: Doc) -> list[Mention]:
+    text, norm = doc.text, doc._.norm
+    gaz = get_gazetteer()
+    provinces = gaz.province_names()
+    mentions: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+
+    for m in _UNIT_MENTION.finditer(norm):
+        word = fold(m.group("unit")).rstrip(".") if m.group("unit").lower().startswith(("tp", "tx")) else fold(m.group("unit"))
+        if word not in UNIT_WORDS:
+            word = word.rstrip(".")
+        level, kinds = UNIT_WORDS[word]
+        raw = m.group("name")
+        words = re.split(r"\s+", raw)
+        n, found = _longest_known(words, level, kinds)
+        if n == 0:
+            # Not in the gazetteer (renamed, merged, misspelt): keep a short proper
+            # name after a commune- or district-level word; provinces are a closed list.
+            if level in ("tỉnh", "?") or len(words) > 3 or raw[0].isdigit() and level != "xã":
+                continue
+            n = min(len(words), 2)
+        name_end = m.start("name") + len(" ".join(words[:n]))
+        if level == "?":
+            level = "tỉnh" if found and all(u.level == "tỉnh" for u in found) else ("huyện" if found and all(u.level == "huyện" for u in found) else "?")
+        mention = Mention(m.start(), name_end, text[m.start("name") : name_end], level, kinds, word, found)
+        paren = _PAREN.match(norm, name_end)
+        if paren:
+            mention.parent_hint = fold(paren.group("name"))
+        mentions.append(mention)
+        taken.append((m.start(), name_end))
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for m in _CAP_RUN.finditer(norm):
+        words = re.split(r"\s+", m.group(0))
+        for i in range(len(words)):
+            for n in range(min(4, len(words) - i), 1, -1):
+                name = " ".join(words[i : i + n])
+                key = fold(name)
+                if key not in provinces or key in _PERSON_NAMES:
+                    continue
+                s = m.start() + len(" ".join(words[:i])) + (1 if i else 0)
+                e = s + len(name)
+                if not free(s, e) or _NOT_PLACE_BEFORE.search(norm[max(0, s - 15) : s]):
+                    continue
+                found = get_gazetteer().lookup(name, level="tỉnh")
+                mentions.append(Mention(s, e, text[s:e], "tỉnh", ("tỉnh", "thành phố"), None, found))
+                taken.append((s, e))
+                break
+
+    # "(Bình Lục)" after a commune: the district (or province) it lies in
+    for mention in list(mentions):
+        if mention.parent_hint is None:
+            continue
+        paren = _PAREN.match(norm, mention.end)
+        s, e = paren.start("name"), paren.end("name")
+        if not free(s, e):
+            continue
+        wanted = "huyện" if mention.level == "xã" else "tỉnh"
+        found = get_gazetteer().lookup(paren.group("name"), level=wanted)
+        if found:
+            mentions.append(Mention(s, e, text[s:e], wanted, (), None, found))
+            taken.append((s, e))
+    mentions.sort(key=lambda x: x.start)
+    return mentions
+
+
+def _main_province(mentions: list[Mention]) -> tuple[str | None, Counter]:
+    """The article's province: the one it names most, directly or through its units."""
+    votes: Counter = Counter()
+    for m in mentions:
+        provs = {u.province for u in m.candidates}
+        if not provs:
+            continue
+        weight = 3.0 if m.level == "tỉnh" else 1.0
+        for p in provs:
+            votes[p] += weight / len(provs)
+    if not votes:
+        return None, votes
+    return votes.most_common(1)[0][0], votes
+
+
+def _resolve(mentions: list[Mention], published: date | None) -> str | None:
+    gaz = get_gazetteer()
+    main, votes = _main_province(mentions)
+    named = {fold(m.name) for m in mentions}
+    prefer_2025 = published is not None and published >= date(2025, 7, 1)
+    for m in mentions:
+        best, best_score = None, float("-inf")
+        for u in m.candidates:
+            score = votes.get(u.province, 0.0) + (2.0 if u.province == main else 0.0)
+            ancestors = gaz.ancestors(u)
+            if any(fold(a.name) in named for a in ancestors if a.level == "huyện"):
+                score += 5.0
+            if m.parent_hint and any(fold(a.name) == m.parent_hint for a in ancestors):
+                score += 8.0
+            if m.kinds and u.kind in m.kinds:
+                score += 1.0
+            if (u.era == "2025") == prefer_2025:
+                score += 0.5
+            if score > best_score:
+                best, best_score = u, score
+        m.unit = best
+        if best is not None:
+            m.province = best.province
+            if m.level == "?":
+                m.level = best.level
+        else:
+            m.province = main
+        if m.level == "?":
+            m.level = "huyện"
+    return main
+
+
+def extract(doc: Doc) -> list[PlaceFact]:
+    mentions = _find_mentions(doc)
+    main = _resolve(mentions, doc._.published)
+    doc.user_data["place_mentions"] = mentions
+    doc.user_data["main_province"] = main
+    facts: dict[tuple[str, str], PlaceFact] = {}
+    for m in mentions:
+        key = (fold(m.name), m.level)
+        if key in facts:
+            continue
+        u = m.unit
+        facts[key] = PlaceFact(
+            name=u.name if u is not None and fold(u.name) == fold(m.name) else m.name,
+            level=m.level,
+            province=m.province,
+            kind=m.kind_word,
+            unit_code=u.code if u else None,
+            province_2025=u.province_2025 if u else None,
+            lat=u.lat if u else None,
+            lon=u.lon if u else None,
+            extractor=f"{NAME}@{VERSION}",
+            **provenance(doc, m.start, m.end),
+        )
+    return list(facts.values())
+
+
+def places_in(doc: Doc, start: int, end: int) -> list[Mention]:
+    """Place mentions inside text[start:end] (after ``extract`` ran on the Doc)."""
+    return [m for m in doc.user_data.get("place_mentions", []) if start <= m.start and m.end <= end]
+
+
+_SPECIFICITY = {"xã": 0, "huyện": 1, "tỉnh": 2}
+
+
+def most_specific(mentions: list[Mention]) -> Mention | None:
+    if not mentions:
+        return None
+    return min(mentions, key=lambda m: (_SPECIFICITY.get(m.level, 3), m.start))
