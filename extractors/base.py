@@ -79,7 +79,7 @@ def quotes(doc: Doc) -> list[Quote]:
     if cached is None:
         cached = []
         pos = 0
-        for line in doc.text.split("\n"):
+        for line in doc._.text.split("\n"):
             cached.extend(_pair_quotes(line, pos))
             pos += len(line) + 1
         doc.user_data["quotes"] = cached
@@ -101,7 +101,7 @@ def provenance(doc: Doc, start: int, end: int) -> dict:
     """The provenance fields of a fact whose evidence is text[start:end]."""
     index = sentence_of(doc, start)
     s, e = doc._.sents[index]
-    return {"sentence": doc.text[s:e], "sentence_index": index, "start": start, "end": end}
+    return {"sentence": doc._.text[s:e], "sentence_index": index, "start": start, "end": end}
 
 
 _CLAUSE_BREAK = re.compile(r"[;]|\.\s|:\s")

@@ -80,17 +80,15 @@ def _unit(doc: Doc, starts: list[int], end: int, line_end: int) -> tuple[str, in
     The segmenter may glue the noun to the number ("4.351 tổ"): the part of
     such a token after the figure is the first word.
     """
+    text, spans = doc._.text, doc._.words
     words: list[str] = []
     last = end
     i = max(0, bisect.bisect_right(starts, end) - 1)
-    while i < len(doc):
-        tok = doc[i]
-        i += 1
-        tok_end = tok.idx + len(tok.text)
+    for tok_start, tok_end in spans[i:]:
         if tok_end <= end:
             continue
-        piece = doc.text[max(tok.idx, end) : tok_end].strip()
-        if tok.idx >= line_end or not piece or not any(c.isalpha() for c in piece):
+        piece = text[max(tok_start, end) : tok_end].strip()
+        if tok_start >= line_end or not piece or not any(c.isalpha() for c in piece):
             break
         low = piece.lower()
         if low in _UNIT_STOP:
@@ -110,8 +108,8 @@ def _is_phone(raw: str) -> bool:
 
 
 def extract(doc: Doc) -> list[CountFact]:
-    text, norm = doc.text, doc._.norm
-    starts = [t.idx for t in doc]
+    text, norm = doc._.text, doc._.norm
+    starts = [s for s, _ in doc._.words]
     qs = quotes(doc)
     models_by_offset = doc.user_data.get("model_quotes", {})
     out: list[CountFact] = []

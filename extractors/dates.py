@@ -139,6 +139,6 @@ def extract(doc: Doc) -> list[DateFact]:
                 continue
             if value not in found:
                 found[value] = DateFact(
-                    value=value, text=doc.text[s:e], extractor=f"{NAME}@{VERSION}", **provenance(doc, s, e)
+                    value=value, text=doc._.text[s:e], extractor=f"{NAME}@{VERSION}", **provenance(doc, s, e)
                 )
     return sorted(found.values(), key=lambda f: f.start)

@@ -111,7 +111,7 @@ def extract(doc: Doc) -> list[ModelFact]:
             previous_end = q.end
             if not verdict:
                 continue
-            name = doc.text[q.inner_start : q.inner_end].strip()
+            name = doc._.text[q.inner_start : q.inner_end].strip()
             if not name or len(name.split()) > 30:
                 continue
             model_quotes[q.start] = name
@@ -126,7 +126,7 @@ def extract(doc: Doc) -> list[ModelFact]:
             place = most_specific(tail) or most_specific(group)
 
             sponsor = None
-            paren = _PAREN_AFTER.match(doc.text, q.end)
+            paren = _PAREN_AFTER.match(doc._.text, q.end)
             if paren:
                 org = _ORG_HEAD.match(paren.group(1).strip())
                 if org:

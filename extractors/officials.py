@@ -141,7 +141,7 @@ _PLACE_WORD_BEFORE = re.compile(
 
 
 def extract(doc: Doc) -> list[OfficialFact]:
-    text = doc.text
+    text = doc._.text
     rank_before, position, _ = _vocab()
     lex = get_lexicon()
     people: dict[str, OfficialFact] = {}

@@ -91,7 +91,7 @@ def _longest_known(words: list[str], level: str, kinds: tuple[str, ...]) -> tupl
 
 
 def _find_mentions(doc: Doc) -> list[Mention]:
-    text, norm = doc.text, doc._.norm
+    text, norm = doc._.text, doc._.norm
     gaz = get_gazetteer()
     provinces = gaz.province_names()
     mentions: list[Mention] = []

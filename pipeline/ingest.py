@@ -99,7 +99,7 @@ def ingest(paths: Iterable[Path], store: Store, on_outcome: Callable[[Outcome], 
     for path in expand_paths(paths):
         for outcome in _outcomes([path]):
             if outcome.error is None:
-                outcome.article_id = store.save(outcome.source, outcome.article, outcome.doc, outcome.facts, VERSIONS)
+                outcome.article_id = store.save(outcome.source, outcome.article, outcome.doc._.sents, outcome.facts, VERSIONS)
                 summary.ok += 1
                 for kind in VERSIONS:
                     summary.facts[kind] = summary.facts.get(kind, 0) + len(getattr(outcome.facts, kind))

@@ -6,6 +6,9 @@ caption or a headline is a sentence of its own).  Words come from
 underthesea's word-segmentation model (``pipeline.wordseg``).
 
 Doc extensions set here, read by the extractors:
+  ``doc._.text``      the cleaned text (``doc.text`` rebuilds it from the tokens on
+                      every call; extractors read this one)
+  ``doc._.words``     (start, end) spans of the word tokens, whitespace left out
   ``doc._.norm``      the text with one tone placement ("Hoà" -> "Hòa"), same length
   ``doc._.sents``     list of (start, end) character spans of the sentences
   ``doc._.published`` publication date or None
@@ -50,7 +53,7 @@ except ImportError:  # TEMPORARY until the fast segmenter lands
 
 __all__ = ["split_sentences", "make_doc", "sentence_of"]
 
-for _name in ("norm", "sents", "published", "title", "name", "facts"):
+for _name in ("text", "words", "norm", "sents", "published", "title", "name", "facts"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -101,6 +104,7 @@ def make_doc(article: CleanArticle | str, name: str = "", published: date | None
     words: list[str] = []
     spaces: list[bool] = []
     starts: list[bool] = []
+    spans: list[tuple[int, int]] = []
     cursor = 0
 
     def gap(upto: int) -> None:
@@ -123,12 +127,15 @@ def make_doc(article: CleanArticle | str, name: str = "", published: date | None
         for ws, we in segmenter.segment(text[s:e]):
             gap(s + ws)
             words.append(text[s + ws : s + we])
+            spans.append((s + ws, s + we))
             spaces.append(False)
             starts.append(first)
             first = False
             cursor = s + we
     gap(len(text))
     doc = Doc(_vocab(), words=words, spaces=spaces, sent_starts=starts or None)
+    doc._.text = text
+    doc._.words = spans
     doc._.norm = retone(text)
     doc._.sents = sents
     doc._.published = article.published if article.published else published

@@ -29,8 +29,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
-from spacy.tokens import Doc
-
 from pipeline.clean import CleanArticle
 from pipeline.schema import KINDS, ArticleFacts
 
@@ -153,9 +151,12 @@ class Store:
 
     # -- writes -----------------------------------------------------------
 
-    def save(self, source: Source, article: CleanArticle, doc: Doc, facts: ArticleFacts,
+    def save(self, source: Source, article: CleanArticle, sentences: list[tuple[int, int]], facts: ArticleFacts,
              versions: dict[str, str]) -> int:
-        """Store (or replace) one article and all its facts atomically; return its id."""
+        """Store (or replace) one article and all its facts atomically; return its id.
+
+        ``sentences`` are the (start, end) spans the facts' ``sentence_index`` refer to.
+        """
         db = self.db
         text = article.text
         row = {
@@ -175,7 +176,7 @@ class Store:
                 article_id = existing
             else:
                 article_id = db["articles"].insert(row).last_pk
-            sentence_ids = self._save_sentences(article_id, text, doc._.sents)
+            sentence_ids = self._save_sentences(article_id, text, sentences)
             self._save_facts(article_id, sentence_ids, text, facts, versions)
             db.execute("UPDATE failures SET resolved = 1 WHERE source = ?", [source.path or source.key])
         return article_id

@@ -65,6 +65,7 @@ _VN_LOWER = "a-zđăâêôơư" + "".join(
 )
 _UP = f"[{_VN_UPPER}]"
 _LETTER = f"[{_VN_UPPER}{_VN_LOWER}]"
+_PAREN = r"\((?:[^\s()]|\([^\s()]*\))*\)"  # "(x)", "(a(b)c)" inside a URL
 
 # One alternative per rule, in underthesea's priority order.  re tries them
 # left to right at each position and keeps the first that matches, so the
@@ -90,11 +91,11 @@ _TOKEN = re.compile(
     | \d+[A-Z]+\d*-\d+                      # licence plates: 43H-0530
     | NĐ-CP
     # URLs: with a scheme, or a host followed by a slash; then a run of
-    # non-space, non-bracket characters or (one-level) parenthesised groups,
-    # not ending in sentence punctuation
+    # non-space, non-bracket characters or parenthesised groups (which may
+    # hold one level of groups), not ending in sentence punctuation.
     | (?:(?:ftp|http)s?:(?:/{{1,3}}|[a-z0-9%]) | [a-z0-9.\-]+\.[a-z]{{2,13}}/)
-      (?:[^\s()<>{{}}\[\]]+ | \([^\s()]*\))+
-      (?:[^\s`!()\[\]{{}};:'".,<>?«»“”‘’] | \([^\s()]*\))
+      (?:[^\s()<>{{}}\[\]] | {_PAREN})+    # one character per step: no exponential backtracking
+      (?:[^\s`!()\[\]{{}};:'".,<>?«»“”‘’] | {_PAREN})
     # bare domains (not the local part of an e-mail address)
     | (?<!@)[a-z0-9]+(?:[.\-][a-z0-9]+)*\.[a-z]{{2,13}}\b/?(?!@)
     | [a-zA-Z0-9_.+\-]+@[a-zA-Z0-9\-]+\.[a-zA-Z0-9.\-]+   # e-mail (a final dot is kept)
