@@ -18,8 +18,10 @@ from spacy.tokens import Doc
 
 from extractors.base import in_any, provenance, quotes
 from extractors.dates import is_day_month
+from extractors.places import most_specific, places_in
 from gazetteer.lexicon import get_lexicon
 from pipeline.schema import CountFact
+from pipeline.segment import sentence_of
 from pipeline.text import parse_number
 
 NAME = "counts"
@@ -102,6 +104,20 @@ def _unit(doc: Doc, starts: list[int], end: int, line_end: int) -> tuple[str, in
     return " ".join(words), last
 
 
+def _place_of(doc: Doc, qs, offset: int):
+    """The most specific place of the count's ';'-part of its sentence, else of the sentence."""
+    s_start, s_end = doc._.sents[sentence_of(doc, offset)]
+    norm = doc._.norm
+    g_start = norm.rfind(";", s_start, offset) + 1 or s_start
+    g_end = norm.find(";", offset, s_end)
+    g_end = s_end if g_end < 0 else g_end
+    for lo, hi in ((max(g_start, s_start), g_end), (s_start, s_end)):
+        found = [m for m in places_in(doc, lo, hi) if in_any(qs, m.start, names_only=True) is None]
+        if found:
+            return most_specific(found)
+    return None
+
+
 def _is_phone(raw: str) -> bool:
     digits = re.sub(r"\D", "", raw)
     return len(digits) >= 9 and raw.startswith("0")
@@ -155,6 +171,7 @@ def extract(doc: Doc) -> list[CountFact]:
         for q_start, name in models_by_offset.items():
             if 0 <= q_start - unit_end <= 2 and unit.lower().startswith("mô hình"):
                 model = name
+        place = _place_of(doc, qs, s)
         out.append(
             CountFact(
                 value=value,
@@ -163,6 +180,8 @@ def extract(doc: Doc) -> list[CountFact]:
                 qualifier=qualifier,
                 text=text[start:e].strip(),
                 model=model,
+                place=place.name if place else None,
+                place_code=place.unit.code if place and place.unit else None,
                 extractor=f"{NAME}@{VERSION}",
                 **provenance(doc, start, unit_end),
             )

@@ -62,11 +62,10 @@ def _vocab() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
     return rank_before, position, frozenset(words)
 
 
-def _title_span(text: str, start: int, limit: int) -> tuple[str, int]:
+def _title_span(text: str, start: int, limit: int) -> tuple[int, int] | None:
     """One position phrase from ``start``; stops at punctuation or a word outside titles."""
     _, _, org_words = _vocab()
-    last = None
-    first = None
+    first = last = None
     for n, m in enumerate(_WORD.finditer(text, start, limit)):
         w = m.group(0)
         if not w[0].isalnum() or n >= _MAX_TITLE_WORDS:
@@ -74,63 +73,42 @@ def _title_span(text: str, start: int, limit: int) -> tuple[str, int]:
         if w[0].islower() and w.lower() not in org_words:
             break
         first = m.start() if first is None else first
-        last = m
-    if last is None:
-        return "", start
+        last = m.end()
+    if first is None:
+        return None
     # a title does not end on a conjunction
-    phrase = text[first : last.end()]
-    trimmed = re.sub(r"(?:\s+(?:và|về|của))+$", "", phrase)
-    return trimmed, first + len(trimmed)
+    trailing = re.search(r"(?:\s+(?:và|về|của))+$", text[first:last])
+    return first, last - (len(trailing.group(0)) if trailing else 0)
 
 
-def _titles_after(text: str, pos: int, limit: int) -> tuple[str | None, int]:
-    """", Phó Giám đốc Công an tỉnh X, Ủy viên …": every comma-separated position."""
+def _titles_after(text: str, pos: int, limit: int) -> list[tuple[int, int]]:
+    """", Phó Giám đốc Công an tỉnh X, Ủy viên …": the span of every comma-separated position."""
     _, position, _ = _vocab()
-    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
     end = pos
     while True:
         comma = re.match(r"\s*,\s*", text[end:limit])
         if not comma or not position.match(text, end + comma.end()):
             break
-        title, title_end = _title_span(text, end + comma.end(), limit)
-        if not title:
+        span = _title_span(text, end + comma.end(), limit)
+        if span is None:
             break
-        parts.append(title)
-        end = title_end
-    return (", ".join(parts) if parts else None), end
+        spans.append(span)
+        end = span[1]
+    return spans
 
 
-def _title_before(text: str, clause_start: int, name_start: int) -> str | None:
+def _title_before(text: str, clause_start: int, name_start: int) -> tuple[int, int] | None:
     """"Thứ trưởng Lê Quốc Hùng", "Giám đốc Công an tỉnh Nguyễn Văn A": the
     position phrase that ends right where the name begins."""
     _, position, _ = _vocab()
-    window = text[clause_start:name_start]
-    for m in position.finditer(window):
-        if m.start() and window[m.start() - 1].isalnum():
+    for m in position.finditer(text, clause_start, name_start):
+        if m.start() > clause_start and text[m.start() - 1].isalnum():
             continue
-        phrase, end = _title_span(window, m.start(), len(window))
-        if phrase and window[end:].strip() == "" and not _PERSON_RE.search(phrase[len(m.group(0)) :]):
-            return phrase
+        span = _title_span(text, m.start(), name_start)
+        if span and not text[span[1] : name_start].strip() and not _PERSON_RE.search(text, m.end(), span[1]):
+            return span
     return None
-
-
-def _trim(name: str) -> str:
-    """Drop capitalised words glued after a name that start a title ("… Hùng Thứ trưởng")."""
-    _, position, _ = _vocab()
-    words = name.split()
-    for i in range(2, len(words)):
-        if position.match(" ".join(words[i:])):
-            return " ".join(words[:i])
-    return name
-
-
-def _strip_honorific(name: str, start: int, honorifics: frozenset[str]) -> tuple[str, int]:
-    """"Ông Dương Xuân Huyên" at the start of a sentence: the name begins after "Ông"."""
-    words = name.split(" ")
-    while len(words) > 2 and fold(words[0]) in honorifics:
-        start += len(words[0]) + 1
-        words = words[1:]
-    return " ".join(words), start
 
 
 _PLACE_WORD_BEFORE = re.compile(
@@ -141,51 +119,62 @@ _PLACE_WORD_BEFORE = re.compile(
 
 
 def extract(doc: Doc) -> list[OfficialFact]:
-    text = doc._.text
-    rank_before, position, _ = _vocab()
+    text, norm = doc._.text, doc._.norm  # match on norm ("Thiếu uý" = "Thiếu úy"), cut from text
+    rank_before, _, _ = _vocab()
     lex = get_lexicon()
     people: dict[str, OfficialFact] = {}
 
     for s_start, s_end in doc._.sents:
-        for m in _PERSON_RE.finditer(text, s_start, s_end):
-            name, ns = _strip_honorific(m.group(0), m.start(), lex.honorifics)
-            name = _trim(name)
-            ne = ns + len(name)
-            if len(name.split()) < 2:
+        for m in _PERSON_RE.finditer(norm, s_start, s_end):
+            ns, ne = _name_span(norm, m.start(), m.end(), lex.honorifics)
+            if ne is None:
                 continue
-            before = text[max(s_start, ns - 40) : ns]
-            if _PLACE_WORD_BEFORE.search(before) or fold(name) in _NOT_OFFICIALS:
+            name = text[ns:ne]
+            lead_start = max(s_start, ns - 40)
+            lead = norm[lead_start:ns]
+            if _PLACE_WORD_BEFORE.search(lead) or fold(name) in _NOT_OFFICIALS:
                 continue
-            has_surname = fold(name.split()[0]) in lex.surnames
-            rank_m = rank_before.search(before)
+            rank_m = rank_before.search(lead)
             rank = lex.ranks.get(fold(rank_m.group("rank"))) if rank_m else None
-            before_rank = before[: rank_m.start()] if rank_m else before
-            titles_after, ev_end = _titles_after(text, ne, s_end)
-            clause_start = max(
-                s_start, *(text.rfind(c, s_start, ns - len(before) + len(before_rank)) + 1 for c in ",;:(")
-            )
-            title_before = _title_before(text, clause_start, ns - len(before) + len(before_rank))
-            anchored = rank is not None or (
-                has_surname and (titles_after or title_before or _HONORIFIC.search(before_rank))
-            )
-            title = titles_after or title_before
-            if not anchored or (rank is None and title is None):
-                continue
-            if rank is None and title_before is None and titles_after is None:
-                continue
-            ev_start = ns - len(before) + len(before_rank) - (len(title_before) if title_before and not titles_after else 0)
-            if rank_m:
-                ev_start = min(ev_start, ns - len(before) + rank_m.start())
+            # what comes before the rank (or the name): a position, an honorific
+            head_end = lead_start + rank_m.start() if rank_m else ns
+            after = _titles_after(norm, ne, s_end)
+            clause_start = max([s_start] + [norm.rfind(c, s_start, head_end) + 1 for c in ",;:("])
+            before = _title_before(norm, clause_start, head_end)
+            has_surname = fold(name.split()[0]) in lex.surnames
+            honorific = _HONORIFIC.search(norm, max(s_start, head_end - 12), head_end)
+            if rank is None and not (has_surname and (after or before)):
+                continue  # no rank, no position: a resident quoted, a byline, not an official
+            title = ", ".join(text[a:b] for a, b in after) if after else (text[before[0] : before[1]] if before else None)
+            ev_start = min(x for x in (ns, head_end, before[0] if before and not after else ns,
+                                        honorific.start() if honorific else ns))
+            ev_end = after[-1][1] if after else ne
             fact = OfficialFact(
                 name=name,
                 rank=rank,
                 title=title,
                 person_key=fold(name),
                 extractor=f"{NAME}@{VERSION}",
-                **provenance(doc, max(ev_start, s_start), max(ev_end, ne)),
+                **provenance(doc, ev_start, ev_end),
             )
             people[fact.person_key] = _fuller(people.get(fact.person_key), fact)
     return sorted(people.values(), key=lambda f: f.start)
+
+
+def _name_span(norm: str, start: int, end: int, honorifics: frozenset[str]) -> tuple[int, int | None]:
+    """The personal name inside a capitalised run: honorifics before, title words after, left out."""
+    _, position, _ = _vocab()
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", norm[start:end])]
+    words = [(start + a, start + b) for a, b in words]
+    while len(words) > 2 and fold(norm[words[0][0] : words[0][1]]) in honorifics:
+        words = words[1:]
+    for i in range(2, len(words)):
+        if position.match(norm, words[i][0]):
+            words = words[:i]
+            break
+    if len(words) < 2:
+        return start, None
+    return words[0][0], words[-1][1]
 
 
 def _fuller(old: OfficialFact | None, new: OfficialFact) -> OfficialFact:

@@ -70,7 +70,7 @@ _DMY_WORDS = r"(?:ngày\s+)?(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s*,?\s+n�
 _YMD = r"(?P<y3>(?:19|20)\d{2})-(?P<m3>\d{2})-(?P<d3>\d{2})"
 _SEP = r"(?:\s*[,|\-–]?\s*)"
 _DATELINE = re.compile(
-    rf"^\s*{_PREFIX}?{_WEEKDAY}?{_PREFIX}?(?:{_TIME}{_SEP})?(?:{_DMY}|{_DMY_WORDS}|{_YMD})"
+    rf"^\s*{_PREFIX}?{_WEEKDAY}?{_PREFIX}?(?:{_TIME}{_SEP})?(?:ngày\s+)?(?:{_DMY}|{_DMY_WORDS}|{_YMD})"
     rf"(?:{_SEP}{_TIME})?(?:{_SEP}{_TZ})?\s*$",
     re.IGNORECASE,
 )

@@ -37,7 +37,7 @@ _FEATURE = struct.Struct("<IIId")
 _STATE, _TRANSITION = 0, 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: the attribute dict is not hashable
 class CRFModel:
     """A linear-chain CRF as stored by CRFsuite.
 

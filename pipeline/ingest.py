@@ -77,7 +77,7 @@ def _load_manifest(path: Path) -> dict:
 
 def source_for(path: Path) -> Source:
     """Read a file; its identity is its URL (from the manifest) or its name."""
-    raw = path.read_bytes() if path.is_file() else b""
+    raw = path.read_bytes()
     meta = _manifest_for(path)
     url = meta.get("url") or None
     return Source(key=url or f"file:{path.name}", doc=path.name, raw=raw, url=url, site=meta.get("site"), path=str(path))

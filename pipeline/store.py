@@ -32,7 +32,7 @@ import sqlite_utils
 from pipeline.clean import CleanArticle
 from pipeline.schema import KINDS, ArticleFacts
 
-__all__ = ["Source", "Store", "default_db_path", "FACT_COLUMNS"]
+__all__ = ["Source", "Store", "default_db_path", "FACT_COLUMNS", "FACT_ROW_COLUMNS"]
 
 DEFAULT_DB = Path("data/vnfacts.db")
 
@@ -66,6 +66,9 @@ FACT_COLUMNS: dict[str, dict[str, type]] = {
                "province_2025": str, "lat": float, "lon": float},
     "dates": {"value": str, "figure": str},
 }
+
+# the columns of a fact row (all but ``id``), in the order ``Store._fact_rows`` gives them
+FACT_ROW_COLUMNS: dict[str, tuple[str, ...]] = {kind: (*_PROVENANCE, *columns) for kind, columns in FACT_COLUMNS.items()}
 
 
 def _now() -> str:
@@ -188,41 +191,52 @@ class Store:
         self.db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
 
     def _save_sentences(self, article_id: int, text: str, spans: list[tuple[int, int]]) -> list[int]:
-        rows = [{"article_id": article_id, "idx": i, "start": s, "end": e, "text": text[s:e]} for i, (s, e) in enumerate(spans)]
-        self.db["sentences"].insert_all(rows)
+        rows = [(article_id, i, s, e, text[s:e]) for i, (s, e) in enumerate(spans)]
+        self.db.conn.executemany(
+            "INSERT INTO sentences (article_id, idx, [start], [end], text) VALUES (?, ?, ?, ?, ?)", rows)
         return [r[0] for r in self.db.execute(
             "SELECT id FROM sentences WHERE article_id = ? ORDER BY idx", [article_id]).fetchall()]
 
-    def _save_facts(self, article_id: int, sentence_ids: list[int], text: str, facts: ArticleFacts,
-                    versions: dict[str, str]) -> None:
-        db = self.db
-        for fact in facts.models:
-            db["canonical_models"].insert({"key": fact.canonical, "name": fact.name}, ignore=True)
-        for fact in facts.officials:
-            db["people"].insert({"key": fact.person_key, "name": fact.name}, ignore=True)
-        for kind in KINDS:
-            rows = []
-            for fact in getattr(facts, kind):
-                row = {
-                    "article_id": article_id, "sentence_id": sentence_ids[fact.sentence_index],
-                    "start": fact.start, "end": fact.end, "evidence": text[fact.start : fact.end],
-                    "extractor": fact.extractor.split("@")[0], "version": versions[kind],
-                }
-                data = fact.model_dump()
-                for column in FACT_COLUMNS[kind]:
-                    source_name = {"figure": "text", "model_canonical": None}.get(column, column)
-                    row[column] = data.get(source_name) if source_name else None
-                if kind == "counts" and fact.model:
-                    from extractors.models import canonical
+    def _fact_rows(self, kind: str, article_id: int, sentence_ids: list[int], text: str, facts: ArticleFacts,
+                   version: str) -> list[tuple]:
+        """The rows of one kind of ``facts``, as tuples in ``FACT_ROW_COLUMNS[kind]`` order."""
+        rows = []
+        for fact in getattr(facts, kind):
+            data = fact.model_dump()
+            row = [article_id, sentence_ids[fact.sentence_index], fact.start, fact.end, text[fact.start : fact.end],
+                   fact.extractor.split("@")[0], version]
+            for column in FACT_COLUMNS[kind]:
+                source_name = {"figure": "text", "model_canonical": None}.get(column, column)
+                row.append(data.get(source_name) if source_name else None)
+            if kind == "counts" and fact.model:
+                from extractors.models import canonical
 
-                    row["model_canonical"] = canonical(fact.model)
-                rows.append(row)
+                row[len(_PROVENANCE) + list(FACT_COLUMNS["counts"]).index("model_canonical")] = canonical(fact.model)
+            rows.append(tuple(row))
+        return rows
+
+    def _save_facts(self, article_id: int, sentence_ids: list[int], text: str, facts: ArticleFacts,
+                    versions: dict[str, str], kinds: Iterable[str] = KINDS) -> None:
+        """Insert the facts of ``kinds`` and their ``extractions`` rows (plain executemany: the
+        writer of ``vnfacts process`` spends its time here)."""
+        conn = self.db.conn
+        kinds = [k for k in KINDS if k in set(kinds)]
+        if "models" in kinds:
+            conn.executemany("INSERT OR IGNORE INTO canonical_models ([key], name) VALUES (?, ?)",
+                             [(f.canonical, f.name) for f in facts.models])
+        if "officials" in kinds:
+            conn.executemany("INSERT OR IGNORE INTO people ([key], name) VALUES (?, ?)",
+                             [(f.person_key, f.name) for f in facts.officials])
+        now = _now()
+        for kind in kinds:
+            rows = self._fact_rows(kind, article_id, sentence_ids, text, facts, versions[kind])
             if rows:
-                db[kind].insert_all(rows)
-            db["extractions"].insert(
-                {"article_id": article_id, "kind": kind, "version": versions[kind], "extracted_at": _now()},
-                replace=True,
-            )
+                columns = FACT_ROW_COLUMNS[kind]
+                conn.executemany(
+                    f"INSERT INTO [{kind}] ({', '.join(f'[{c}]' for c in columns)}) "
+                    f"VALUES ({', '.join('?' * len(columns))})", rows)
+            conn.execute("INSERT OR REPLACE INTO extractions (article_id, kind, version, extracted_at) VALUES (?, ?, ?, ?)",
+                         [article_id, kind, versions[kind], now])
 
     def record_failure(self, source: str, doc: str, reason: str, raw: bytes | None) -> None:
         """Keep an input that failed, with its reason, so nothing is lost."""
@@ -233,6 +247,159 @@ class Store:
                 "raw_sha256": hashlib.sha256(raw).hexdigest() if raw is not None else None,
                 "failed_at": _now(), "resolved": 0,
             })
+
+    # -- batch (re)processing: ``vnfacts process`` / ``reprocess`` (pipeline/batch.py) ----
+
+    def add_raw(self, source: Source, published: str | None = None) -> int:
+        """Register an input for ``vnfacts process`` without extracting it; return its id.
+
+        The article row keeps the raw bytes (and ``published``, the date to use when the
+        text has no dateline); it has no text, sentences or facts yet, so every kind is
+        stale.  A key already stored with the same raw bytes is left alone; with other
+        bytes, its raw input is replaced and its ``extractions`` rows dropped (stale).
+        """
+        db = self.db
+        sha = hashlib.sha256(source.raw).hexdigest()
+        row = {
+            "key": source.key, "doc": source.doc, "url": source.url, "site": source.site,
+            "source_path": source.path, "published": published, "raw": zlib.compress(source.raw, 6),
+            "raw_sha256": sha, "ingested_at": _now(),
+        }
+        with db.atomic():
+            found = db.execute("SELECT id, raw_sha256 FROM articles WHERE key = ?", [source.key]).fetchone()
+            if found is None:
+                return db["articles"].insert(row).last_pk
+            if found[1] != sha:
+                db["articles"].update(found[0], row)
+                db.execute("DELETE FROM extractions WHERE article_id = ?", [found[0]])
+            return found[0]
+
+    def stale_articles(self, versions: dict[str, str], where: str = "", params: Iterable = ()) -> list[tuple[int, tuple[str, ...]]]:
+        """(article id, stale kinds) of every article, in id order, that lacks facts of the
+        current version for some kind: one SQL query over ``extractions`` (its primary key),
+        so up-to-date articles are skipped without being read.  ``where`` (SQL over the
+        ``articles`` alias ``a``) narrows the articles looked at."""
+        current = [kind for kind in KINDS if kind in versions]
+        values = ", ".join("(?, ?)" for _ in current)
+        sql = (
+            f"WITH cur(kind, version) AS (VALUES {values}) "
+            "SELECT a.id, group_concat(cur.kind, ',') FROM articles a CROSS JOIN cur "
+            "LEFT JOIN extractions e ON e.article_id = a.id AND e.kind = cur.kind "
+            f"WHERE (e.version IS NULL OR e.version != cur.version){' AND (' + where + ')' if where else ''} "
+            "GROUP BY a.id ORDER BY a.id"
+        )
+        args = [x for kind in current for x in (kind, versions[kind])] + list(params)
+        order = {kind: i for i, kind in enumerate(KINDS)}
+        return [(article_id, tuple(sorted(kinds.split(","), key=order.__getitem__)))
+                for article_id, kinds in self.db.execute(sql, args).fetchall()]
+
+    def save_extraction(self, article_id: int, article: CleanArticle, sentences: list[tuple[int, int]],
+                        facts: ArticleFacts, versions: dict[str, str], kinds: Iterable[str] | None = None) -> list[str]:
+        """Store a re-extraction of a stored article in one transaction; return the kinds written.
+
+        The article keeps its key, raw input and ``ingested_at``.  If its cleaned text and
+        sentence spans are unchanged, only ``kinds`` (None: all) are replaced, plus any
+        other kind whose freshly extracted rows differ from the stored ones (an extractor
+        it reads from changed); the other kinds' rows keep their ids and ``extracted_at``.
+        If the text or the sentences changed, all its sentences and facts are replaced.
+        """
+        db = self.db
+        text = article.text
+        text_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        wanted = set(KINDS if kinds is None else kinds)
+        with db.atomic():
+            found = db.execute("SELECT key, text_sha256, title, published, main_province, encoding, source_format "
+                               "FROM articles WHERE id = ?", [article_id]).fetchone()
+            if found is None:
+                raise KeyError(f"no article {article_id}")
+            key = found[0]
+            stored = db.execute("SELECT id, [start], [end] FROM sentences WHERE article_id = ? ORDER BY idx",
+                                [article_id]).fetchall()
+            spans = [(int(s), int(e)) for s, e in sentences]
+            if found[1] == text_sha and [(s, e) for _, s, e in stored] == spans:
+                sentence_ids = [r[0] for r in stored]
+                for kind in KINDS:
+                    if kind not in wanted:
+                        fresh = self._fact_rows(kind, article_id, sentence_ids, text, facts, versions[kind])
+                        columns = ", ".join(f"[{c}]" for c in FACT_ROW_COLUMNS[kind])
+                        old = db.execute(f"SELECT {columns} FROM [{kind}] WHERE article_id = ? ORDER BY id",
+                                         [article_id]).fetchall()
+                        if [tuple(r) for r in old] != fresh:
+                            wanted.add(kind)
+                for kind in wanted:
+                    db.execute(f"DELETE FROM [{kind}] WHERE article_id = ?", [article_id])
+                    db.execute("DELETE FROM extractions WHERE article_id = ? AND kind = ?", [article_id, kind])
+            else:
+                self._delete_article_rows(article_id)
+                sentence_ids = self._save_sentences(article_id, text, spans)
+                wanted = set(KINDS)
+            fields = {
+                "text_sha256": text_sha, "title": article.title,
+                "published": facts.published.isoformat() if facts.published else None,
+                "main_province": facts.main_province, "encoding": article.encoding,
+                "source_format": article.source_format,
+            }
+            if tuple(fields.values()) != tuple(found[1:]):
+                db.execute(f"UPDATE articles SET text = ?, {', '.join(f'[{c}] = ?' for c in fields)} WHERE id = ?",
+                           [text, *fields.values(), article_id])
+            self._save_facts(article_id, sentence_ids, text, facts, versions, kinds=wanted)
+            db.execute("UPDATE failures SET resolved = 1 WHERE source = ? AND resolved = 0", [key])
+        return [kind for kind in KINDS if kind in wanted]
+
+    def record_article_failure(self, article_id: int, reason: str) -> bool:
+        """Record that a stored article could not be (re)processed; False if that very
+        failure is already recorded and unresolved (a rerun adds nothing)."""
+        db = self.db
+        with db.atomic():
+            key, doc, sha = db.execute("SELECT key, doc, raw_sha256 FROM articles WHERE id = ?", [article_id]).fetchone()
+            if db.execute("SELECT 1 FROM failures WHERE source = ? AND reason = ? AND resolved = 0",
+                          [key, reason]).fetchone():
+                return False
+            db["failures"].insert({"source": key, "doc": doc, "reason": reason, "raw": None, "raw_sha256": sha,
+                                   "failed_at": _now(), "resolved": 0})
+        return True
+
+    def article_fingerprints(self) -> dict[str, str]:
+        """A digest of each article's content, by key: the article row (timestamps and the
+        compressed bytes left out), its sentences, its facts (surrogate ids replaced by the
+        sentence index) and its extractor versions."""
+        db = self.db
+        parts: dict[int, list] = {}
+        keys: dict[int, str] = {}
+        sentence_idx: dict[int, int] = {}
+        article_cols = ("key", "doc", "url", "site", "source_path", "title", "published", "main_province", "text",
+                        "raw_sha256", "text_sha256", "encoding", "source_format")
+        for row in db.execute(f"SELECT id, {', '.join(f'[{c}]' for c in article_cols)} FROM articles ORDER BY id"):
+            keys[row[0]] = row[1]
+            parts[row[0]] = [("article", *row[1:])]
+        for sid, article_id, idx, start, end, text in db.execute(
+                "SELECT id, article_id, idx, [start], [end], text FROM sentences ORDER BY article_id, idx"):
+            sentence_idx[sid] = idx
+            parts[article_id].append(("sentence", idx, start, end, text))
+        for kind in KINDS:
+            columns = [c for c in FACT_ROW_COLUMNS[kind] if c != "article_id"]
+            for article_id, *row in db.execute(
+                    f"SELECT article_id, {', '.join(f'[{c}]' for c in columns)} FROM [{kind}] ORDER BY article_id, id"):
+                row[0] = sentence_idx.get(row[0])  # sentence_id -> its index in the article
+                parts[article_id].append((kind, *row))
+        for article_id, kind, version in db.execute(
+                "SELECT article_id, kind, version FROM extractions ORDER BY article_id, kind"):
+            parts[article_id].append(("extraction", kind, version))
+        return {keys[a]: hashlib.sha256(repr(rows).encode("utf-8")).hexdigest() for a, rows in parts.items()}
+
+    def fingerprint(self) -> str:
+        """One digest of the store's content, timestamps and surrogate ids left out: two
+        stores with the same articles, sentences, facts, versions, canonical names, people
+        and failures have the same fingerprint (see ``article_fingerprints``)."""
+        db = self.db
+        digest = hashlib.sha256()
+        for key, value in sorted(self.article_fingerprints().items()):
+            digest.update(f"{key}\t{value}\n".encode("utf-8"))
+        for sql in ("SELECT [key], name FROM canonical_models ORDER BY [key]",
+                    "SELECT [key], name FROM people ORDER BY [key]",
+                    "SELECT source, doc, reason, raw_sha256, resolved FROM failures ORDER BY source, reason, id"):
+            digest.update(repr(db.execute(sql).fetchall()).encode("utf-8"))
+        return digest.hexdigest()
 
     # -- reads ------------------------------------------------------------
 

@@ -39,6 +39,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from importlib.util import find_spec
+from itertools import compress
 from operator import add
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -279,7 +280,6 @@ def _load_token_map() -> dict[str, str]:
 # ---------------------------------------------------------------------------
 
 _TEMPLATE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(lower|isdigit|istitle|is_in_dict))?")
-_FUNCS = (None, "lower", "isdigit", "istitle", "is_in_dict")
 
 
 class _Template:
@@ -355,8 +355,10 @@ class WordSegmenter:
     def __init__(self, model_dir: Path | None = None) -> None:
         model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
         self.model: CRFModel = load_model(model_dir / "models.bin")
-        self.templates = [_Template(str(t)) for t in _load_pickle(model_dir / "features.bin")]  # type: ignore[attr-defined]
-        self.dictionary: frozenset[str] = frozenset(_load_pickle(model_dir / "dictionary.bin"))  # type: ignore[arg-type]
+        names = _load_pickle(model_dir / "features.bin")  # e.g. ["T[-2]", ..., "T[0,2].is_in_dict"]
+        self.templates = [_Template(str(t)) for t in names]  # type: ignore[attr-defined]
+        words = _load_pickle(model_dir / "dictionary.bin")  # lowercase words, syllables joined by " "
+        self.dictionary: frozenset[str] = frozenset(words)  # type: ignore[arg-type]
         self.token_map = _load_token_map()
         if set(self.model.labels) != {"B-W", "I-W"}:
             raise ValueError(f"expected labels B-W/I-W, model has {self.model.labels}")
@@ -435,7 +437,8 @@ class WordSegmenter:
 
         * ``_known[k]``: window text -> vector, for every text that some
           identity template has a weight for (the common words and pairs of
-          news text); the cache of other windows seen at run time goes here too.
+          news text); other windows met at run time are cached here too
+          (single tokens in ``_unigrams``, with their lowercase and istitle).
         * ``_lowered[k][istitle]``: lowercase text -> vector, for texts only
           a ``.lower`` template knows;
         * ``_flags[k][(isdigit, istitle, is_in_dict)]``: the boolean templates.
@@ -456,9 +459,12 @@ class WordSegmenter:
             if table is not None and sep:
                 table[value] = w[b_id] - w[i_id]
 
-        def vsum(*vecs: Sequence[float] | None) -> tuple[float, ...]:
-            present = [v for v in vecs if v is not None]
-            return tuple(sum(col) for col in zip(*present))
+        def vsum(first: Sequence[float], *more: Sequence[float] | None) -> tuple[float, ...]:
+            total = tuple(first)
+            for vec in more:
+                if vec is not None:
+                    total = tuple(map(add, total, vec))
+            return total
 
         self._lengths = sorted(by_len)
         self._layout: list[tuple[int, list[int]]] = []
@@ -532,15 +538,20 @@ class WordSegmenter:
             cache = self._unigrams
         low = token.lower()
         title = _is_title(token)
-        vec = self._known[1].get(token) if 1 in self._known else None
-        if vec is None:
-            vec = self._lowered[1][title].get(low) if 1 in self._lowered else None
-            if vec is None:
-                vec = self._flags[1][(_is_i32(token), title, low in self.dictionary)]
+        if 1 in self._known_base:
+            vec = (
+                self._known[1].get(token)
+                or self._lowered[1][title].get(low)
+                or self._flags[1][(_is_i32(token), title, low in self.dictionary)]
+            )
+        else:  # no single-token templates: only lowercase/istitle are needed
+            vec = ()
         info = cache[token] = (vec, low, title)
         return info
 
-    def _windows(self, k: int, toks: list[str], titles: Sequence[bool]) -> list[tuple[float, ...]]:
+    def _windows(
+        self, k: int, toks: list[str], lows: Sequence[str], titles: Sequence[bool]
+    ) -> list[tuple[float, ...]]:
         """Vectors of the windows of k >= 2 tokens, one per start 0 .. n-k."""
         known = self._known[k]
         if k == 2:
@@ -554,16 +565,19 @@ class WordSegmenter:
             if len(known) > len(self._known_base[k]) + _CACHE_LIMIT:
                 known = self._known[k] = dict(self._known_base[k])
             lowered = self._lowered[k]
-            flags = self._flags[k]
+            # several tokens: the text has a space, so never an i32
+            flags = [self._flags[k][(False, title, in_dict)] for title in (False, True) for in_dict in (False, True)]
             dictionary = self.dictionary
-            for j, v in enumerate(vecs):
-                if v is None:
-                    text = texts[j]
-                    low = text.lower()
-                    title = all(titles[j : j + k])
-                    # several tokens: the text has a space, so never an i32
-                    v = lowered[title].get(low) or flags[(False, title, low in dictionary)]
-                    vecs[j] = known[text] = v
+            last = k - 1
+            for j in [j for j, v in enumerate(vecs) if v is None]:
+                text = texts[j]
+                # lowercase of the joined text = the joined lowercase tokens
+                # (cached per token; str.lower on Vietnamese text is not cheap)
+                low = " ".join(lows[j : j + k])
+                # istitle of the window: of all its tokens (k <= 3 spelled out)
+                title = titles[j] and titles[j + last] and titles[j + 1] if k <= 3 else all(titles[j : j + k])
+                v = lowered[title].get(low) or flags[2 * title + (low in dictionary)]
+                vecs[j] = known[text] = v
         return vecs
 
     def _scores(self, toks: list[str]) -> list[float]:
@@ -574,13 +588,13 @@ class WordSegmenter:
         if None in infos:
             unigram = self._unigram
             infos = [info or unigram(t) for info, t in zip(infos, toks)]
-        uvecs, _lows, titles = zip(*infos)
+        uvecs, lows, titles = zip(*infos)
         windows = []
         for k, offsets in self._layout:
             lo, hi = offsets[0], offsets[-1]
             # window starts lo .. n-1+hi: before the sentence BOS, past its
             # end EOS (BOS wins when both, as in underthesea_core)
-            real = uvecs if k == 1 else self._windows(k, toks, titles)
+            real = uvecs if k == 1 else self._windows(k, toks, lows, titles)
             seq = [
                 *([self._bos[k]] * max(0, -lo)),
                 *real,
@@ -649,18 +663,11 @@ class WordSegmenter:
         if not toks:
             return []
         tags = self.tags(model_toks)
-        words: list[Span] = []
-        add = words.append
         # the first token opens a word whatever its tag, as in underthesea
-        s = starts[0]
-        e = s + len(toks[0])
-        for start, tok, is_start in zip(starts[1:], toks[1:], tags[1:]):
-            if is_start:
-                add((s, e))
-                s = start
-            e = start + len(tok)
-        add((s, e))
-        return words
+        tags[0] = True
+        # token j ends a word when token j+1 starts one, or is the last token
+        ends = map(add, starts, map(len, toks))
+        return list(zip(compress(starts, tags), compress(ends, tags[1:] + [True])))
 
     def segment_many(self, sentences: list[str]) -> list[list[Span]]:
         """``segment`` for each sentence."""
@@ -674,5 +681,5 @@ class WordSegmenter:
 
 @lru_cache(maxsize=1)
 def get_segmenter() -> WordSegmenter:
-    """The shared segmenter over underthesea's installed model (loaded once, ~0.5 s)."""
+    """The shared segmenter over underthesea's installed model (loaded once, ~0.6 s)."""
     return WordSegmenter()

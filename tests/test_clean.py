@@ -1,0 +1,115 @@
+from datetime import date
+
+import pytest
+
+from pipeline.clean import clean, clean_text, parse_dateline
+from pipeline.decode import decode_bytes
+from pipeline.errors import InputError
+
+BODY = (
+    "Năm 2023, Công an huyện Bình Lục đã tổ chức 12 buổi tuyên truyền cho trên 1.000 lượt người dân "
+    "về phòng, chống tội phạm và xây dựng phong trào toàn dân bảo vệ an ninh Tổ quốc trên địa bàn."
+)
+
+
+def test_site_clock_is_chrome_and_not_the_publication_date():
+    page = "\n".join([
+        "Thứ Ba, 20/05/2025 02:52 GMT+7",
+        "  • ANTV",
+        "  • Hotline: 0692324026",
+        "  • Email: news@antv.gov.vn",
+        "Xã hội",
+        "Một tiêu đề đủ dài của bài báo này",
+        BODY,
+    ])
+    article = clean_text(page)
+    assert article.published is None
+    assert "Hotline" not in article.text and "20/05/2025" not in article.text
+    assert article.title == "Một tiêu đề đủ dài của bài báo này"
+
+
+def test_dateline_gives_the_publication_date_and_leaves_the_text():
+    page = "Thứ Tư, 08/04/2020, 10:03 [GMT+7]\nCông an TX Thái Hòa, Nghệ An\nTiêu đề của bài báo ở đây\n" + BODY
+    article = clean_text(page)
+    assert article.published == date(2020, 4, 8)
+    assert "08/04/2020" not in article.text
+    assert article.text.startswith("Công an TX Thái Hòa, Nghệ An")
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("15/06/2022", date(2022, 6, 15)),
+        ("Cập nhật: 10:30 ngày 21/8/2024", date(2024, 8, 21)),
+        ("Thứ Hai, 03/03/2025 - 09:12", date(2025, 3, 3)),
+        ("Ngày 5 tháng 9 năm 2023", date(2023, 9, 5)),
+        ("2024-01-31", date(2024, 1, 31)),
+        ("Trong 3 năm (2020- 2023), xã đã làm", None),
+        ("31/02/2024", None),
+    ],
+)
+def test_parse_dateline(line, expected):
+    assert parse_dateline(line) == expected
+
+
+def test_teaser_block_and_everything_after_it_is_dropped():
+    page = BODY + "\n\nTin cùng chuyên mục\n\nTin mới nhất\nMột tin khác ở tỉnh Hưng Yên có 500 người\nXem thêm"
+    article = clean_text(page)
+    assert "Hưng Yên" not in article.text
+    assert article.text == BODY
+
+
+def test_navigation_and_repeated_caption_lines_are_dropped():
+    caption = "Mô hình “Camera cộng đồng” được Công an TX Thái Hòa phát huy hiệu quả"
+    page = "\n".join(["Skip Ribbon Commands", "Skip to main content", "Tin tức - Sự kiện An ninh trật tự",
+                      caption, caption, BODY, "Tìm kiếm", "Liên kết website"])
+    article = clean_text(page)
+    assert article.text.splitlines() == [caption, BODY]
+
+
+def test_html_article_via_trafilatura_with_metadata_date():
+    html = f"""<!doctype html><html><head><title>Bài báo</title>
+    <meta property="article:published_time" content="2023-09-05T08:00:00+07:00"></head>
+    <body><nav><a href="/">Trang chủ</a> <a href="/xh">Xã hội</a></nav>
+    <article><h1>Xây dựng phong trào toàn dân bảo vệ an ninh Tổ quốc</h1>
+    <p>{BODY}</p><p>{BODY.replace('12 buổi', '14 buổi')}</p></article>
+    <aside><h3>Tin liên quan</h3><ul><li><a href="/x">Một tin khác ở tỉnh Hưng Yên</a></li></ul></aside>
+    </body></html>"""
+    article = clean(html.encode("utf-8"))
+    assert article.source_format == "html"
+    assert article.published == date(2023, 9, 5)
+    assert "12 buổi" in article.text and "14 buổi" in article.text
+    assert "Hưng Yên" not in article.text and "Trang chủ" not in article.text
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "empty input"),
+        (b"   \n  ", "empty input"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+        (b"Plain English text only, nothing Vietnamese in it at all, just words and words " * 3, "no Vietnamese"),
+        ("Việt Nam".encode("utf-8")[:-1] + b"\xff\xfe abc " * 5, "undecodable"),
+    ],
+)
+def test_bad_inputs_get_a_reason(data, reason):
+    with pytest.raises(InputError, match=reason):
+        clean(data)
+
+
+def _cp1258_bytes(text: str) -> bytes:
+    """Windows-1258 spells tone marks as combining characters after the letter."""
+    from pipeline.text import _split_tone
+
+    out = []
+    for ch in text:
+        base, tone = _split_tone(ch)
+        out.append(base + tone)
+    return "".join(out).encode("cp1258")
+
+
+def test_windows_1258_is_decoded():
+    decoded, encoding = decode_bytes(_cp1258_bytes(BODY))
+    assert encoding == "cp1258"
+    assert decoded == BODY
+    assert clean(_cp1258_bytes(BODY)).text == BODY

@@ -1,0 +1,187 @@
+"""Tricky cases per extractor, on snippets written for the purpose."""
+
+from datetime import date
+
+import pytest
+
+
+def counts(facts):
+    return [(c.value, c.denominator, c.unit.split()[0], c.qualifier) for c in facts.counts]
+
+
+# --- counts ------------------------------------------------------------------
+
+def test_vietnamese_number_notation(facts_of):
+    f = facts_of("Xã đã vận động 1.000 lượt người, hỗ trợ 500.000.000 đồng, đạt 92,6% và bàn giao 07 nhà.")
+    assert counts(f) == [(1000, None, "lượt", None), (500000000, None, "đồng", None),
+                         (92.6, None, "%", None), (7, None, "nhà", None)]
+
+
+def test_ratio_versus_date(facts_of):
+    f = facts_of("Ngày 16/6, huyện có 13/13 khu dân cư và 4/5 xã đạt chuẩn; sáng 19/5 có 126/136 vụ việc được hòa giải.",
+                 published=date(2022, 6, 20))
+    assert counts(f) == [(13, 13, "khu", None), (4, 5, "xã", None), (126, 136, "vụ", None)]
+    assert [d.value for d in f.dates] == ["2022-06-16", "2022-05-19"]
+
+
+def test_qualifiers(facts_of):
+    f = facts_of("Tổ chức cho trên 1.000 lượt cán bộ, gần 9.500 đối tượng, khoảng hơn 300 người và hơn 78% hộ gia đình.")
+    assert [c.qualifier for c in f.counts] == ["trên", "gần", "khoảng hơn", "hơn"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thực hiện Chỉ thị 09 của Ban Bí thư (khóa XI) và Đề án 375 của UBND tỉnh.",
+        "Theo Thông tư số 124 của Bộ Công an và Nghị định 144/2021/NĐ-CP.",
+        "Phó Trưởng ban thường trực BCĐ 138 tỉnh phát biểu về dịch Covid-19.",
+        "Tập huấn cho thành viên thứ 2 trong các hộ gia đình, lần thứ 3 tổ chức.",
+        "Năm 2022 và năm 2024, lúc 10:03, gọi đường dây nóng 0692324026.",
+        "Trong 3 năm (2020- 2023) và 05 năm qua, xã làm tốt.",
+        "Mô hình “2 +1” và mô hình “Câu lạc bộ 3 tích cực” hoạt động tốt.",
+        "Cả nước có hàng trăm mô hình, hàng chục ngàn quyển tập.",
+    ],
+)
+def test_not_counts(facts_of, text):
+    assert counts(facts_of(text)) == []
+
+
+def test_numbers_inside_quoted_speech_still_count(facts_of):
+    f = facts_of("Ông Nguyễn Văn An, Chủ tịch UBND xã cho biết: “Năm nay xã đã lắp 25 camera an ninh. Người dân rất đồng tình.”")
+    assert counts(f) == [(25, None, "camera", None)]
+
+
+def test_count_linked_to_model_and_place(facts_of):
+    f = facts_of("Trên địa bàn huyện Thường Xuân có 1.120 mô hình “Tổ liên gia an toàn PCCC” đang hoạt động.")
+    (c,) = f.counts
+    assert c.model == "Tổ liên gia an toàn PCCC"
+    assert c.place == "Thường Xuân"
+
+
+# --- dates -------------------------------------------------------------------
+
+def test_date_forms(facts_of):
+    f = facts_of(
+        "Tháng 3/2020, năm 2022, trong giai đoạn (2020- 2023) và dịp 16/6/1967 – 16/6/2022, "
+        "ngày 15/06/2022 và ngày 8 tháng 4 năm 2020 đều được nhắc."
+    )
+    assert {d.value for d in f.dates} == {
+        "2020-03", "2022", "2020/2023", "1967-06-16/2022-06-16", "2022-06-15", "2020-04-08"}
+
+
+def test_day_without_year_takes_publication_year(facts_of):
+    assert [d.value for d in facts_of("Sáng 19/5, đoàn công tác đến xã.", published=date(2025, 5, 20)).dates] == ["2025-05-19"]
+    assert facts_of("Sáng 19/5, đoàn công tác đến xã.").dates == []
+
+
+def test_dates_inside_document_names_are_left_out(facts_of):
+    f = facts_of("Triển khai “Đề án phát triển dữ liệu dân cư giai đoạn 2022-2025, tầm nhìn đến năm 2030” tại địa phương; "
+                 "Kế hoạch thực hiện Chiến lược quốc gia phòng, chống tội phạm giai đoạn 2016 – 2025; năm 2023 đạt kết quả tốt.")
+    assert [d.value for d in f.dates] == ["2023"]
+
+
+# --- places ------------------------------------------------------------------
+
+def places(facts):
+    return {(p.name, p.level, p.province) for p in facts.places}
+
+
+def test_units_parentheses_and_bare_provinces(facts_of):
+    f = facts_of("Mô hình tại xã Yên Nhân (Thường Xuân) được nhân rộng. Thanh Hóa được đánh giá cao.")
+    assert places(f) == {("Yên Nhân", "xã", "Thanh Hóa"), ("Thường Xuân", "huyện", "Thanh Hóa"), ("Thanh Hóa", "tỉnh", "Thanh Hóa")}
+
+
+def test_hoa_binh_district_in_a_bac_lieu_article(facts_of):
+    f = facts_of("Công an tỉnh Bạc Liêu xây dựng mô hình tại huyện Hòa Bình và huyện Đông Hải.")
+    assert ("Hòa Bình", "huyện", "Bạc Liêu") in places(f)
+    assert not any(p.level == "tỉnh" and p.name == "Hòa Bình" for p in f.places)
+
+
+def test_tone_placement_variants_are_one_place(facts_of):
+    f = facts_of("Công an TX Thái Hoà, Nghệ An và Công an thị xã Thái Hòa phối hợp.")
+    assert [(p.name, p.level) for p in f.places if p.level == "huyện"] == [("Thái Hòa", "huyện")]
+
+
+def test_city_of_a_province_is_district_level(facts_of):
+    f = facts_of("Bà Dương Thị Thanh Thủy, Phường Hoàng Văn Thụ, thành phố Lạng Sơn, tỉnh Lạng Sơn cho biết như vậy.")
+    assert places(f) == {("Hoàng Văn Thụ", "xã", "Lạng Sơn"), ("Lạng Sơn", "huyện", "Lạng Sơn"), ("Lạng Sơn", "tỉnh", "Lạng Sơn")}
+    assert f.officials == []  # a resident with no position is not an official
+
+
+def test_person_and_street_names_are_not_places(facts_of):
+    f = facts_of("Học tập và làm theo tư tưởng, phong cách Hồ Chí Minh; trụ sở trên đường Lạng Sơn.")
+    assert f.places == []
+
+
+def test_places_carry_gazetteer_link(facts_of):
+    (p,) = facts_of("Tại huyện Bình Lục, phong trào phát triển mạnh.").places
+    assert p.unit_code and p.lat and p.lon
+    assert p.province_2025 == "Ninh Bình"
+
+
+# --- officials ---------------------------------------------------------------
+
+def officials(facts):
+    return {(o.name, o.rank, o.title) for o in facts.officials}
+
+
+def test_rank_name_and_comma_joined_positions(facts_of):
+    f = facts_of("Trung tướng Lê Quốc Hùng, Ủy viên Trung ương Đảng, Thứ trưởng Bộ Công an cho biết: “Phong trào phát triển.”")
+    assert officials(f) == {("Lê Quốc Hùng", "Trung tướng", "Ủy viên Trung ương Đảng, Thứ trưởng Bộ Công an")}
+
+
+def test_position_before_the_name_and_one_item_per_person(facts_of):
+    f = facts_of("Thứ trưởng Lê Quốc Hùng thăm mô hình. Sau đó, Thứ trưởng Lê Quốc Hùng làm việc với Công an tỉnh.")
+    assert officials(f) == {("Lê Quốc Hùng", None, "Thứ trưởng")}
+
+
+def test_honorific_and_old_tone_placement_in_rank(facts_of):
+    f = facts_of("Đồng chí Ngô Thị Khanh, Trưởng Ban Dân vận Huyện ủy, Chủ tịch Ủy ban MTTQ huyện Bình Lục cho biết. "
+                 "Thiếu uý Trần Văn Bình, cán bộ Công an xã, có mặt.")
+    got = officials(f)
+    assert ("Ngô Thị Khanh", None, "Trưởng Ban Dân vận Huyện ủy, Chủ tịch Ủy ban MTTQ huyện Bình Lục") in got
+    assert any(name == "Trần Văn Bình" and rank == "Thiếu úy" for name, rank, _ in got)
+
+
+def test_bylines_and_historical_names_are_not_officials(facts_of):
+    f = facts_of("Bài và ảnh: Phan Nga\nTrọng Nguyễn - Phan Anh\nHọc tập theo Chủ tịch Hồ Chí Minh.")
+    assert f.officials == []
+
+
+# --- models ------------------------------------------------------------------
+
+def models(facts):
+    return {(m.name, m.place, m.count) for m in facts.models}
+
+
+def test_list_after_model_introducer_with_places_and_sponsors(facts_of):
+    f = facts_of("Nhiều mô hình hiệu quả như mô hình: “Tổ tự quản” (của Ủy ban MTTQ huyện); "
+                 "“Câu lạc bộ nông dân với pháp luật” (của Hội Nông dân huyện); "
+                 "“Dòng họ không có tội phạm” (ở xã Ngọc Lũ).")
+    assert models(f) == {("Tổ tự quản", None, None), ("Câu lạc bộ nông dân với pháp luật", None, None),
+                         ("Dòng họ không có tội phạm", "Ngọc Lũ", None)}
+    sponsors = {m.name: m.sponsor for m in f.models}
+    assert sponsors["Câu lạc bộ nông dân với pháp luật"] == "Hội Nông dân huyện"
+
+
+def test_campaigns_standards_and_events_are_not_models(facts_of):
+    f = facts_of("Gắn phong trào “Toàn dân bảo vệ ANTQ” với cuộc vận động: “Toàn dân đoàn kết xây dựng đời sống văn hóa”, "
+                 "phong trào thi đua “Dân vận khéo”; đạt tiêu chuẩn “An toàn về ANTT”; tổ chức 5 diễn đàn "
+                 "“Công an lắng nghe ý kiến nhân dân” và “Ngày hội toàn dân BVANTQ”.")
+    assert f.models == []
+
+
+def test_count_and_abbreviation_variants_are_one_canonical_model(facts_of):
+    f = facts_of("Có 1.120 mô hình “Tổ liên gia an toàn PCCC”. Mô hình “Tổ liên gia an toàn phòng cháy, chữa cháy” phát huy tác dụng.")
+    assert len(f.models) == 1
+    (m,) = f.models
+    assert m.count == 1120
+    assert m.canonical == "tổ liên gia an toàn phòng cháy chữa cháy"
+
+
+def test_same_model_with_leading_zero_keeps_the_fuller_record(facts_of):
+    f = facts_of("Thăm mô hình “Câu lạc bộ 3 tích cực” xã Hưng Hội, huyện Vĩnh Lợi. "
+                 "Có 07 mô hình được công nhận gồm: “Câu lạc bộ 03 tích cực”; “Tổ tự quản người Hoa”.")
+    by_name = {m.name: m for m in f.models}
+    assert set(by_name) == {"Câu lạc bộ 3 tích cực", "Tổ tự quản người Hoa"}
+    assert by_name["Câu lạc bộ 3 tích cực"].place == "Hưng Hội"
