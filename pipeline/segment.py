@@ -27,29 +27,7 @@ from spacy.vocab import Vocab
 
 from pipeline.clean import CleanArticle
 from pipeline.text import retone
-try:
-    from pipeline.wordseg import get_segmenter
-except ImportError:  # TEMPORARY until the fast segmenter lands
-    class _Fallback:
-        def segment(self, text):
-            from underthesea import word_tokenize
-            out, pos = [], 0
-            for w in word_tokenize(text):
-                sylls = w.split(" ")
-                s = text.find(sylls[0], pos)
-                if s < 0:
-                    continue
-                e = s
-                for syl in sylls:
-                    f = text.find(syl, e)
-                    if f >= 0:
-                        e = f + len(syl)
-                out.append((s, e))
-                pos = e
-            return out
-
-    def get_segmenter():
-        return _Fallback()
+from pipeline.wordseg import get_segmenter
 
 __all__ = ["split_sentences", "make_doc", "sentence_of"]
 
