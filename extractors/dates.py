@@ -28,6 +28,10 @@ _DASH = r"\s*[-–—]\s*|\s+(?:đến|tới)\s+(?:ngày\s+|năm\s+)?"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 16/6/1967 – 16/6/2022
     ("full_range", re.compile(rf"(?<![\d/])({_D})/({_M})/({_Y})(?:{_DASH})({_D})/({_M})/({_Y})(?![\d/])")),
+    # từ ngày 1/3 đến ngày 31/3/2024: the first day takes the second's year
+    ("day_range", re.compile(rf"(?<![\d/])({_D})/({_M})(?:{_DASH})({_D})/({_M})/({_Y})(?![\d/])")),
+    # tháng 3/2023 - 5/2024
+    ("month_range", re.compile(rf"(?<![\d/.])({_M})/({_Y})(?:{_DASH})(?:tháng\s+)?({_M})/({_Y})(?![\d/])", re.I)),
     # ngày 8 tháng 4 năm 2020
     ("words", re.compile(rf"(?<!\d)({_D})\s+tháng\s+({_M})\s*,?\s+năm\s+({_Y})(?!\d)", re.I)),
     # 15/06/2022, 15-06-2022
@@ -112,6 +116,12 @@ def extract(doc: Doc) -> list[DateFact]:
             if kind == "full_range":
                 a, b = _iso(g[2], g[1], g[0]), _iso(g[5], g[4], g[3])
                 value = f"{a}/{b}" if a and b else None
+            elif kind == "day_range":
+                a, b = _iso(g[4], g[1], g[0]), _iso(g[4], g[3], g[2])
+                value = f"{a}/{b}" if a and b and a < b else None
+            elif kind == "month_range":
+                a, b = _iso(g[1], g[0]), _iso(g[3], g[2])
+                value = f"{a}/{b}" if a < b else None
             elif kind == "words":
                 value = _iso(g[2], g[1], g[0])
             elif kind == "full":

@@ -32,7 +32,8 @@ _MODEL = re.compile(r"\bmô hình\b", re.I)
 _NOT_MODEL = re.compile(
     r"\b(?:phong trào(?: thi đua)?|cuộc vận động|vận động|tiêu chuẩn|đạt chuẩn|chuẩn|danh hiệu|"
     r"đề án|kế hoạch|chỉ thị|chương trình|nghị quyết|kết luận|ngày hội|diễn đàn|hội thi|cuộc thi|hội nghị|"
-    r"hội thảo|tọa đàm|giải|chiến dịch|khẩu hiệu|chủ đề|cuộc|lễ|tháng|năm)\b",
+    r"hội thảo|tọa đàm|giải|giải thưởng|chiến dịch|khẩu hiệu|chủ đề|lễ|dự án|công trình|chuyên mục|chuyên đề|"
+    r"ứng dụng|phần mềm|tiêu chí|tác phẩm|cuốn sách|bài viết|bài hát|chương trình|tháng hành động)\b",
     re.I,
 )
 _INTRODUCER_END = re.compile(r"(?::|\bnhư|\bgồm|\blà|\bbao gồm|\bđiển hình là)\s*$", re.I)

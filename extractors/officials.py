@@ -21,7 +21,7 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from extractors.base import UPPER, provenance
-from gazetteer import KINDS
+from gazetteer import KINDS, get_gazetteer
 from gazetteer.lexicon import get_lexicon
 from pipeline.schema import OfficialFact
 from pipeline.text import fold
@@ -56,24 +56,34 @@ def _vocab() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
     heads = "|".join(re.escape(p) for p in lex.positions)
     rank_before = re.compile(rf"(?<!\w)(?P<rank>(?i:{ranks}))\s+$")
     position = re.compile(rf"(?:{heads})(?!\w)|{_SYL} trưởng(?!\w)", re.I)
+    # unit words ("thị trấn") belong to titles; the syllables of positions do
+    # not on their own ("chủ" of "Chủ tịch" would swallow "chủ trì")
     words = set(_ORG_WORDS)
-    for phrase in list(lex.positions) + list(KINDS):
-        words.update(w.lower() for w in phrase.split())
+    for phrase in KINDS:
+        words.update(phrase.split())
     return rank_before, position, frozenset(words)
 
 
 def _title_span(text: str, start: int, limit: int) -> tuple[int, int] | None:
-    """One position phrase from ``start``; stops at punctuation or a word outside titles."""
-    _, _, org_words = _vocab()
+    """One position phrase from ``start``: positions ("Phó Giám đốc"), capitalised
+    names, numbers and organisation words; stops at punctuation or any other word."""
+    _, position, org_words = _vocab()
     first = last = None
-    for n, m in enumerate(_WORD.finditer(text, start, limit)):
-        w = m.group(0)
-        if not w[0].isalnum() or n >= _MAX_TITLE_WORDS:
+    pos, n = start, 0
+    while n < _MAX_TITLE_WORDS:
+        m = _WORD.search(text, pos, limit)
+        if m is None or not m.group(0)[0].isalnum():
             break
-        if w[0].islower() and w.lower() not in org_words:
+        head = position.match(text, m.start(), limit)
+        if head:
+            end = head.end()
+        elif m.group(0)[0].islower() and m.group(0).lower() not in org_words:
             break
+        else:
+            end = m.end()
         first = m.start() if first is None else first
-        last = m.end()
+        last = pos = end
+        n += 1
     if first is None:
         return None
     # a title does not end on a conjunction
@@ -87,7 +97,7 @@ def _titles_after(text: str, pos: int, limit: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     end = pos
     while True:
-        comma = re.match(r"\s*,\s*", text[end:limit])
+        comma = re.match(r"\s*,\s*" if spans else r"\s*(?:,|\s[-–]\s)\s*", text[end:limit])
         if not comma or not position.match(text, end + comma.end()):
             break
         span = _title_span(text, end + comma.end(), limit)
@@ -132,7 +142,7 @@ def extract(doc: Doc) -> list[OfficialFact]:
             name = text[ns:ne]
             lead_start = max(s_start, ns - 40)
             lead = norm[lead_start:ns]
-            if _PLACE_WORD_BEFORE.search(lead) or fold(name) in _NOT_OFFICIALS:
+            if fold(name) in _NOT_OFFICIALS or (_PLACE_WORD_BEFORE.search(lead) and _names_a_place(name)):
                 continue
             rank_m = rank_before.search(lead)
             rank = lex.ranks.get(fold(rank_m.group("rank"))) if rank_m else None
@@ -159,6 +169,12 @@ def extract(doc: Doc) -> list[OfficialFact]:
             )
             people[fact.person_key] = _fuller(people.get(fact.person_key), fact)
     return sorted(people.values(), key=lambda f: f.start)
+
+
+def _names_a_place(name: str) -> bool:
+    """"Phường Hoàng Văn Thụ" is a place; "UBND xã Trần Thị Cúc" is a person."""
+    words = name.split()
+    return any(get_gazetteer().lookup(" ".join(words[:n])) for n in range(len(words), 0, -1))
 
 
 def _name_span(norm: str, start: int, end: int, honorifics: frozenset[str]) -> tuple[int, int | None]:

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from extractors.base import CAP_WORD, provenance
 from gazetteer import Unit, get_gazetteer
+from gazetteer.lexicon import get_lexicon
 from pipeline.schema import PlaceFact
 from pipeline.text import fold
 
@@ -110,6 +111,8 @@ def _find_mentions(doc: Doc) -> list[Mention]:
             # name after a commune- or district-level word; provinces are a closed list.
             if level in ("tỉnh", "?") or len(words) > 3 or raw[0].isdigit() and level != "xã":
                 continue
+            if fold(words[0]) in get_lexicon().surnames and len(words) >= 3:
+                continue  # "UBND xã Trần Thị Cúc": a person after a title, not a commune
             n = min(len(words), 2)
         name_end = m.start("name") + len(" ".join(words[:n]))
         if level == "?":
@@ -217,7 +220,7 @@ def extract(doc: Doc) -> list[PlaceFact]:
             continue
         u = m.unit
         facts[key] = PlaceFact(
-            name=u.name if u is not None and fold(u.name) == fold(m.name) else m.name,
+            name=_display_name(u, m),
             level=m.level,
             province=m.province,
             kind=m.kind_word,
@@ -229,6 +232,14 @@ def extract(doc: Doc) -> list[PlaceFact]:
             **provenance(doc, m.start, m.end),
         )
     return list(facts.values())
+
+
+def _display_name(u: Unit | None, m: Mention) -> str:
+    """The gazetteer's spelling ("TP.HCM" -> "Hồ Chí Minh"), but never with a unit
+    word in it: for "Phường 1" the proper name is "1", as written."""
+    if u is None or fold(u.name).split()[0] in {w for k in UNIT_WORDS for w in k.split()}:
+        return m.name
+    return u.name
 
 
 def places_in(doc: Doc, start: int, end: int) -> list[Mention]:
