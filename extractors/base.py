@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from pipeline.segment import sentence_of
 
-__all__ = ["UPPER", "Quote", "quotes", "provenance", "clause_bounds", "CAP", "CAP_WORD", "in_any", "sentence_span"]
+__all__ = ["UPPER", "CAP", "CAP_WORD", "Quote", "quotes", "in_any", "provenance", "semicolon_part"]
 
 # Upper-case Latin letters, Vietnamese ones included (a regex range such as
 # À-Ỹ would also take the lower-case letters that lie between).
@@ -93,10 +93,6 @@ def in_any(quotes_: list[Quote], offset: int, *, names_only: bool = False) -> Qu
     return None
 
 
-def sentence_span(doc: Doc, index: int) -> tuple[int, int]:
-    return doc._.sents[index]
-
-
 def provenance(doc: Doc, start: int, end: int) -> dict:
     """The provenance fields of a fact whose evidence is text[start:end]."""
     index = sentence_of(doc, start)
@@ -104,17 +100,9 @@ def provenance(doc: Doc, start: int, end: int) -> dict:
     return {"sentence": doc._.text[s:e], "sentence_index": index, "start": start, "end": end}
 
 
-_CLAUSE_BREAK = re.compile(r"[;]|\.\s|:\s")
-
-
-def clause_bounds(text: str, lo: int, hi: int, offset: int) -> tuple[int, int]:
-    """The ';'-delimited part of text[lo:hi] around ``offset``."""
-    start, end = lo, hi
-    for m in re.finditer(r";", text[lo:hi]):
-        pos = lo + m.start()
-        if pos < offset:
-            start = pos + 1
-        elif pos >= offset:
-            end = pos
-            break
-    return start, end
+def semicolon_part(norm: str, s_start: int, s_end: int, start: int, end: int | None = None) -> tuple[int, int]:
+    """The ';'-delimited part of the sentence [s_start, s_end) around text[start:end]."""
+    end = start if end is None else end
+    left = norm.rfind(";", s_start, start)
+    right = norm.find(";", end, s_end)
+    return (s_start if left < 0 else left + 1), (s_end if right < 0 else right)

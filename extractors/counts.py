@@ -16,7 +16,7 @@ import re
 
 from spacy.tokens import Doc
 
-from extractors.base import in_any, provenance, quotes
+from extractors.base import in_any, provenance, quotes, semicolon_part
 from extractors.dates import is_day_month
 from extractors.places import most_specific, places_in
 from gazetteer.lexicon import get_lexicon
@@ -107,11 +107,7 @@ def _unit(doc: Doc, starts: list[int], end: int, line_end: int) -> tuple[str, in
 def _place_of(doc: Doc, qs, offset: int):
     """The most specific place of the count's ';'-part of its sentence, else of the sentence."""
     s_start, s_end = doc._.sents[sentence_of(doc, offset)]
-    norm = doc._.norm
-    g_start = norm.rfind(";", s_start, offset) + 1 or s_start
-    g_end = norm.find(";", offset, s_end)
-    g_end = s_end if g_end < 0 else g_end
-    for lo, hi in ((max(g_start, s_start), g_end), (s_start, s_end)):
+    for lo, hi in (semicolon_part(doc._.norm, s_start, s_end, offset), (s_start, s_end)):
         found = [m for m in places_in(doc, lo, hi) if in_any(qs, m.start, names_only=True) is None]
         if found:
             return most_specific(found)

@@ -18,7 +18,7 @@ import re
 
 from spacy.tokens import Doc
 
-from extractors.base import Quote, provenance, quotes
+from extractors.base import provenance, quotes, semicolon_part
 from extractors.places import most_specific, places_in
 from gazetteer.lexicon import get_lexicon
 from pipeline.schema import ModelFact
@@ -90,13 +90,6 @@ def _is_model(gap: str, previous_was_model: bool | None) -> bool | None:
     return None if found is None else False
 
 
-def _group(norm: str, s_start: int, s_end: int, q: Quote) -> tuple[int, int]:
-    """The ';'-delimited part of the sentence around the quote."""
-    start = norm.rfind(";", s_start, q.start)
-    end = norm.find(";", q.end, s_end)
-    return (s_start if start < 0 else start + 1), (s_end if end < 0 else end)
-
-
 def extract(doc: Doc) -> list[ModelFact]:
     norm = doc._.norm
     all_quotes = [q for q in quotes(doc) if not q.speech]
@@ -121,7 +114,7 @@ def extract(doc: Doc) -> list[ModelFact]:
 
             # the place: in the item's own tail, else anywhere in its ';' group
             next_start = sentence_quotes[i + 1].start if i + 1 < len(sentence_quotes) else s_end
-            g_start, g_end = _group(norm, s_start, s_end, q)
+            g_start, g_end = semicolon_part(norm, s_start, s_end, q.start, q.end)
             tail = [m for m in places_in(doc, q.end, min(next_start, g_end)) if not any(o.contains(m.start) for o in all_quotes)]
             group = [m for m in places_in(doc, g_start, g_end) if not any(o.contains(m.start) for o in all_quotes)]
             place = most_specific(tail) or most_specific(group)
