@@ -51,8 +51,11 @@ _SPEECH_BEFORE = re.compile(
 )
 
 
+_QUOTE_MARK = re.compile(f"[{_QUOTE_CHARS}]")
+
+
 def _pair_quotes(text: str, line_start: int) -> list[Quote]:
-    marks = [i for i, ch in enumerate(text) if ch in _QUOTE_CHARS]
+    marks = [m.start() for m in _QUOTE_MARK.finditer(text)]
     out: list[Quote] = []
     i = 0
     while i + 1 < len(marks):
@@ -80,7 +83,8 @@ def quotes(doc: Doc) -> list[Quote]:
         cached = []
         pos = 0
         for line in doc._.text.split("\n"):
-            cached.extend(_pair_quotes(line, pos))
+            if _QUOTE_MARK.search(line):
+                cached.extend(_pair_quotes(line, pos))
             pos += len(line) + 1
         doc.user_data["quotes"] = cached
     return cached

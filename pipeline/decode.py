@@ -19,6 +19,7 @@ __all__ = ["decode_bytes", "looks_binary", "VIETNAMESE_LETTERS"]
 # prose carry one of them.
 VIETNAMESE_LETTERS = set("đăơưĩũ" + "".join(chr(c) for c in range(0x1EA0, 0x1EFA)))
 _WORD = re.compile(r"[^\W\d_]+")
+_VIETNAMESE_WORD = re.compile("[^\\W\\d_]*[" + "".join(sorted(VIETNAMESE_LETTERS)) + "][^\\W\\d_]*")
 
 
 def looks_binary(data: bytes) -> bool:
@@ -32,10 +33,9 @@ def looks_binary(data: bytes) -> bool:
 
 def vietnamese_share(text: str) -> float:
     """Share of words carrying a Vietnamese-only letter (0.0 for no words)."""
-    words = _WORD.findall(text[:20000].lower())
-    if not words:
-        return 0.0
-    return sum(1 for w in words if VIETNAMESE_LETTERS.intersection(w)) / len(words)
+    sample = text[:20000].lower()
+    words = len(_WORD.findall(sample))
+    return len(_VIETNAMESE_WORD.findall(sample)) / words if words else 0.0
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:

@@ -19,13 +19,16 @@ __all__ = ["nfc", "retone", "fold", "ascii_fold", "parse_number"]
 # Lookalike letters that NFC leaves alone: Icelandic eth for đ (old fonts and
 # some CMSs), no-break and zero-width spaces.
 _LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "\u00a0": " ", "\u200b": "", "\ufeff": ""})
+_HAS_LOOKALIKE = re.compile("[Ðð\u00a0\u200b\ufeff]")
 
 _TONE_MARKS = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}  # huyền sắc hỏi ngã nặng
 
 
 def nfc(text: str) -> str:
     """NFC-normalise and map lookalike characters (may change the length)."""
-    return unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
+    text = unicodedata.normalize("NFC", text)
+    # str.translate walks every character in Python: only when there is work to do
+    return text.translate(_LOOKALIKES) if _HAS_LOOKALIKE.search(text) else text
 
 
 def _split_tone(ch: str) -> tuple[str, str]:
