@@ -40,7 +40,7 @@ _QUALIFIER = re.compile(r"(?:^|(?<=[\s(]))(" + "|".join(sorted(QUALIFIERS, key=l
 # The word before a number that makes it a name or a reference, not a figure:
 # "Chỉ thị 09", "Thông tư số 124", "thứ 2", "Tổ 5", "ngày 15", "Covid-19".
 _REFERENCE_BEFORE = re.compile(
-    r"(?:\b(?:số|thứ|lần thứ|hạng|khóa|khoá|kỳ|điều|khoản|mục|chương|trang|"
+    r"(?:(?<!tổng )(?<!con )\bsố|\b(?:thứ|lần thứ|hạng|khóa|khoá|kỳ|điều|khoản|mục|chương|trang|"
     r"chỉ thị|nghị quyết|nghị định|quyết định|thông tư|đề án|công văn|luật|"
     r"quốc lộ|tỉnh lộ|km|khu phố|ấp|khóm|khối|xóm|thôn|tiểu khu|lô|căn hộ|covid|hotline|tổng đài|"
     r"điện thoại|sđt|đt|mã|biển số|tháng|ngày|giờ|lúc|hôm|từ ngày|đến ngày)"
@@ -90,6 +90,8 @@ def _unit(doc: Doc, starts: list[int], end: int, line_end: int) -> tuple[str, in
         if tok_end <= end:
             continue
         piece = text[max(tok_start, end) : tok_end].strip()
+        if not words and piece in ("“", '"') and tok_start < line_end:
+            continue  # a quoted unit: 40 “điểm chữa cháy công cộng”
         if tok_start >= line_end or not piece or not any(c.isalpha() for c in piece):
             break
         low = piece.lower()

@@ -52,8 +52,12 @@ _MONTH_WORD = re.compile(r"tháng\s+$", re.I)
 
 # Words that make the following figure a date when it is "d/m".
 DAY_CONTEXT = re.compile(
-    r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|rạng sáng|khuya|từ|đến|tới|trước|sau|dịp|đầu|cuối|giữa|\()\s*$", re.I
+    r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|rạng sáng|khuya|từ|đến|tới|trước|sau|dịp|đầu|cuối|giữa|"
+    r"quốc khánh|lễ|tết|kỷ niệm|\()\s*$",
+    re.I,
 )
+# "2/9 năm nay", "19/8 hằng năm": a day of the year whatever the numbers
+_DAY_AFTER = re.compile(r"\s*(?:năm nay|hằng năm|hàng năm|vừa qua|tới)\b", re.I)
 # A following noun makes "13/13" a ratio ("13/13 khu dân cư"); these words do not.
 _NOT_NOUN_AFTER = re.compile(r"^\s*(?:[,.;:)\]–-]|$|vừa|qua|tới|năm|và|,|đến|tại|ở|\s*$)", re.I)
 
@@ -62,13 +66,13 @@ _DOC_HEAD = re.compile(
     r"\b(?:Đề án|Kế hoạch|Chiến lược|Chương trình|Nghị quyết|Chỉ thị|Quyết định|Nghị định|Thông tư|Luật|Kết luận|Dự án|Quy hoạch)\b",
     re.I,
 )
-_DOC_TAIL = re.compile(r"(?:giai đoạn|tầm nhìn(?:\s+đến)?(?:\s+năm)?|đến năm|nhiệm kỳ)\s*$", re.I)
+_DOC_TAIL = re.compile(r"(?:giai đoạn|tầm nhìn(?:\s+đến)?(?:\s+năm)?|nhiệm kỳ)\s*$", re.I)
 
 
 def is_day_month(text: str, start: int, end: int) -> bool:
     """Is the "d/m" at text[start:end] a date rather than a ratio like "13/13"?"""
     before = text[max(0, start - 20) : start]
-    if DAY_CONTEXT.search(before):
+    if DAY_CONTEXT.search(before) or _DAY_AFTER.match(text, end):
         return True
     d, m = (int(x) for x in text[start:end].split("/"))
     # "4/5 xã" is a ratio: a count of something out of a total

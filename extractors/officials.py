@@ -30,7 +30,8 @@ NAME = "officials"
 VERSION = "1"
 
 _SYL = rf"[{UPPER}][\w'’]*"
-_PERSON = rf"{_SYL}(?: {_SYL}){{1,4}}"
+# runs up to 8 syllables: a place or an acronym may be glued before the name
+_PERSON = rf"{_SYL}(?: {_SYL}){{1,7}}"
 _PERSON_RE = re.compile(rf"(?<![\w'’]){_PERSON}(?![\w'’])")
 _HONORIFIC = re.compile(r"(?:đồng chí|đ/c|ông|bà|anh|chị)\s+$", re.I)
 _WORD = re.compile(r"[\w/&.\-']+|[^\w\s]")
@@ -46,7 +47,7 @@ _ORG_WORDS = """ban bộ cục sở phòng đội tổ trạm đồn trại vi�
     tham mưu trị dân vận tuyên giáo kiểm tra nội tư pháp lao động thương binh nông liên hiệp phụ nữ cựu chiến
     thanh niên cộng sản mặt trận chỉ đạo huy quân sự biên khu vực thôn ấp bản phố tự hòa hoà giải tòa toà án sát
     môi trường tội phạm tệ đối ngoại giao xuất nhập cảnh cư trú căn cước dữ liệu gia và trường học đoàn thể
-    lượng nghiệp cơ đặc nhiệm trinh thường trực ủy ban mặt bí thư""".split()
+    lượng nghiệp cơ đặc nhiệm trinh thường trực ủy ban mặt bí thư chùa phật giáo xứ họ thánh thất tịnh xá""".split()
 
 
 @lru_cache(maxsize=1)
@@ -108,16 +109,32 @@ def _titles_after(text: str, pos: int, limit: int) -> list[tuple[int, int]]:
     return spans
 
 
+# Words that cannot sit inside a position written before a name ("Chủ tịch UBND
+# xã cùng Bí thư Nguyễn Văn A": the title is "Bí thư").
+_NOT_IN_TITLE = frozenset(
+    "và cùng với đã đang sẽ cho biết khi tại là được có theo trong gặp thăm tặng trao nhận của từ đến ra "
+    "vào lên xuống đi làm để mà thì nhưng hoặc hay như nói rằng do bởi".split()
+)
+_TITLE_PUNCTUATION = re.compile(r"[,;:.()“”\"!?…]")
+
+
 def _title_before(text: str, clause_start: int, name_start: int) -> tuple[int, int] | None:
-    """"Thứ trưởng Lê Quốc Hùng", "Giám đốc Công an tỉnh Nguyễn Văn A": the
-    position phrase that ends right where the name begins."""
+    """"Thứ trưởng Lê Quốc Hùng", "Chủ tịch Công đoàn Công ty … Bến Cát Trần Thị Kim Chi":
+    the position phrase that runs from a position up to where the name begins."""
     _, position, _ = _vocab()
     for m in position.finditer(text, clause_start, name_start):
         if m.start() > clause_start and text[m.start() - 1].isalnum():
             continue
-        span = _title_span(text, m.start(), name_start)
-        if span and not text[span[1] : name_start].strip() and not _PERSON_RE.search(text, m.end(), span[1]):
-            return span
+        between = text[m.start() : name_start]
+        words = between.split()
+        if not words or len(words) > 15 or _TITLE_PUNCTUATION.search(between):
+            continue
+        if any(w.lower() in _NOT_IN_TITLE for w in words if w[0].islower()):
+            continue
+        if any(_looks_like_person(p.group(0)) and not position.match(between, p.start())
+               for p in _PERSON_RE.finditer(between)):
+            continue  # another person's name in between
+        return m.start(), m.start() + len(between.rstrip())
     return None
 
 
@@ -151,6 +168,10 @@ def extract(doc: Doc) -> list[OfficialFact]:
             after = _titles_after(norm, ne, s_end)
             clause_start = max([s_start] + [norm.rfind(c, s_start, head_end) + 1 for c in ",;:("])
             before = _title_before(norm, clause_start, head_end)
+            if before is None and rank_m and norm[clause_start - 1 : clause_start] == ",":
+                comma = clause_start - 1
+                prev_start = max([s_start] + [norm.rfind(c, s_start, comma) + 1 for c in ",;:("])
+                before = _title_before(norm, prev_start, comma)
             has_surname = fold(name.split()[0]) in lex.surnames
             honorific = _HONORIFIC.search(norm, max(s_start, head_end - 12), head_end)
             if rank is None and not (has_surname and (after or before)):
@@ -171,6 +192,11 @@ def extract(doc: Doc) -> list[OfficialFact]:
     return sorted(people.values(), key=lambda f: f.start)
 
 
+def _looks_like_person(run: str) -> bool:
+    """A capitalised run that starts with a surname and is not a place ("Hà Nội")."""
+    return fold(run.split()[0]) in get_lexicon().surnames and not _names_a_place(run)
+
+
 def _names_a_place(name: str) -> bool:
     """"Phường Hoàng Văn Thụ" is a place; "UBND xã Trần Thị Cúc" is a person."""
     words = name.split()
@@ -184,11 +210,20 @@ def _name_span(norm: str, start: int, end: int, honorifics: frozenset[str]) -> t
     words = [(start + a, start + b) for a, b in words]
     while len(words) > 2 and fold(norm[words[0][0] : words[0][1]]) in honorifics:
         words = words[1:]
+    # "UBND Nguyễn Văn A", "quận Ba Đình Nguyễn Mạnh Hùng": an acronym or a place glued before the name
+    surnames = get_lexicon().surnames
+    while len(words) > 2 and norm[words[0][0] : words[0][1]].isupper() and len(norm[words[0][0] : words[0][1]]) > 1:
+        words = words[1:]
+    for i in range(1, len(words) - 1):
+        rest = len(words) - i
+        if fold(norm[words[i][0] : words[i][1]]) in surnames and 2 <= rest <= 4 and _names_a_place(norm[words[0][0] : words[i - 1][1]]):
+            words = words[i:]
+            break
     for i in range(2, len(words)):
         if position.match(norm, words[i][0]):
             words = words[:i]
             break
-    if len(words) < 2:
+    if not 2 <= len(words) <= 5:
         return start, None
     return words[0][0], words[-1][1]
 

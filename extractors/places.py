@@ -91,20 +91,16 @@ def _longest_known(words: list[str], level: str, kinds: tuple[str, ...]) -> tupl
     return 0, []
 
 
-def _find_mentions(doc: Doc) -> list[Mention]:
+def _unit_word_mentions(doc: Doc) -> list[Mention]:
+    """"huyện Bình Lục", "TX Thái Hòa", "Phường 1", and the names listed after one
+    ("tại các xã Thanh Xương, Noong Hẹt, Na Tông")."""
     text, norm = doc._.text, doc._.norm
-    gaz = get_gazetteer()
-    provinces = gaz.province_names()
     mentions: list[Mention] = []
-    taken: list[tuple[int, int]] = []
-
     for m in _UNIT_MENTION.finditer(norm):
-        word = fold(m.group("unit")).rstrip(".") if m.group("unit").lower().startswith(("tp", "tx")) else fold(m.group("unit"))
-        if word not in UNIT_WORDS:
-            word = word.rstrip(".")
+        word = fold(m.group("unit")).rstrip(".")
         level, kinds = UNIT_WORDS[word]
         raw = m.group("name")
-        words = re.split(r"\s+", raw)
+        words = raw.split()
         n, found = _longest_known(words, level, kinds)
         if n == 0:
             # Not in the gazetteer (renamed, merged, misspelt): keep a short proper
@@ -116,19 +112,53 @@ def _find_mentions(doc: Doc) -> list[Mention]:
             n = min(len(words), 2)
         name_end = m.start("name") + len(" ".join(words[:n]))
         if level == "?":
-            level = "tỉnh" if found and all(u.level == "tỉnh" for u in found) else ("huyện" if found and all(u.level == "huyện" for u in found) else "?")
+            levels = {u.level for u in found}
+            level = levels.pop() if len(levels) == 1 else "?"
         mention = Mention(m.start(), name_end, text[m.start("name") : name_end], level, kinds, word, found)
         paren = _PAREN.match(norm, name_end)
         if paren:
             mention.parent_hint = fold(paren.group("name"))
         mentions.append(mention)
-        taken.append((m.start(), name_end))
+        mentions.extend(_listed_after(doc, mention))
+    return mentions
+
+
+_LIST_NEXT = re.compile(rf"\s*(?:,|và|,\s*và)\s*(?P<name>{CAP_WORD}(?:\s+{CAP_WORD}){{0,3}})")
+
+
+def _listed_after(doc: Doc, first: Mention) -> list[Mention]:
+    """Names that continue a list opened by a unit word, while they are units of that level."""
+    out: list[Mention] = []
+    end = first.end
+    while (m := _LIST_NEXT.match(doc._.norm, end)) is not None:
+        words = m.group("name").split()
+        n, found = _longest_known(words, first.level, first.kinds)
+        if n == 0 or first.level not in ("xã", "huyện"):
+            break
+        s = m.start("name")
+        e = s + len(" ".join(words[:n]))
+        out.append(Mention(s, e, doc._.text[s:e], first.level, first.kinds, first.kind_word, found))
+        end = e
+    return out
+
+
+def _bare_province_mentions(doc: Doc, named: list[Mention], taken: list[tuple[int, int]]) -> list[Mention]:
+    """Province names without a unit word ("Thanh Hóa được đánh giá…", "…, Nghệ An").
+
+    A name the article also gives to a district or commune ("xã Thanh Hóa") and
+    never to a province ("tỉnh …") is that unit when it stands alone.
+    """
+    text, norm = doc._.text, doc._.norm
+    provinces = get_gazetteer().province_names()
+    lower = {fold(m.name): m for m in named if m.level in ("huyện", "xã")}
+    explicit = {fold(m.name) for m in named if m.level == "tỉnh"}
+    out: list[Mention] = []
 
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
     for m in _CAP_RUN.finditer(norm):
-        words = re.split(r"\s+", m.group(0))
+        words = m.group(0).split()
         for i in range(len(words)):
             for n in range(min(4, len(words) - i), 1, -1):
                 name = " ".join(words[i : i + n])
@@ -139,24 +169,39 @@ def _find_mentions(doc: Doc) -> list[Mention]:
                 e = s + len(name)
                 if not free(s, e) or _NOT_PLACE_BEFORE.search(norm[max(0, s - 15) : s]):
                     continue
-                found = get_gazetteer().lookup(name, level="tỉnh")
-                mentions.append(Mention(s, e, text[s:e], "tỉnh", ("tỉnh", "thành phố"), None, found))
+                if key in lower and key not in explicit:
+                    twin = lower[key]
+                    out.append(Mention(s, e, text[s:e], twin.level, twin.kinds, twin.kind_word, twin.candidates))
+                else:
+                    found = get_gazetteer().lookup(name, level="tỉnh")
+                    out.append(Mention(s, e, text[s:e], "tỉnh", ("tỉnh", "thành phố"), None, found))
                 taken.append((s, e))
                 break
+    return out
 
-    # "(Bình Lục)" after a commune: the district (or province) it lies in
-    for mention in list(mentions):
+
+def _parent_mentions(doc: Doc, named: list[Mention], taken: list[tuple[int, int]]) -> list[Mention]:
+    """"(Bình Lục)" after a commune: the district (or province) it lies in."""
+    out: list[Mention] = []
+    for mention in named:
         if mention.parent_hint is None:
             continue
-        paren = _PAREN.match(norm, mention.end)
+        paren = _PAREN.match(doc._.norm, mention.end)
         s, e = paren.start("name"), paren.end("name")
-        if not free(s, e):
+        if any(not (e <= a or s >= b) for a, b in taken):
             continue
         wanted = "huyện" if mention.level == "xã" else "tỉnh"
         found = get_gazetteer().lookup(paren.group("name"), level=wanted)
         if found:
-            mentions.append(Mention(s, e, text[s:e], wanted, (), None, found))
+            out.append(Mention(s, e, doc._.text[s:e], wanted, (), None, found))
             taken.append((s, e))
+    return out
+
+
+def _find_mentions(doc: Doc) -> list[Mention]:
+    named = _unit_word_mentions(doc)
+    taken = [(m.start, m.end) for m in named]
+    mentions = named + _bare_province_mentions(doc, named, taken) + _parent_mentions(doc, named, taken)
     mentions.sort(key=lambda x: x.start)
     return mentions
 
@@ -213,12 +258,13 @@ def extract(doc: Doc) -> list[PlaceFact]:
     main = _resolve(mentions, doc._.published)
     doc.user_data["place_mentions"] = mentions
     doc.user_data["main_province"] = main
-    facts: dict[tuple[str, str], PlaceFact] = {}
+    facts: dict[tuple[str, str, str | None], PlaceFact] = {}
     for m in mentions:
-        key = (fold(m.name), m.level)
-        if key in facts:
-            continue
+        # TX Duyên Hải and huyện Duyên Hải are two units of one name and level
         u = m.unit
+        key = (fold(m.name), m.level, u.kind if u is not None else m.kind_word)
+        if key in facts or (u is None and any(k[:2] == key[:2] for k in facts)):
+            continue
         facts[key] = PlaceFact(
             name=_display_name(u, m),
             level=m.level,

@@ -29,7 +29,8 @@ def _num(x) -> float | None:
 
 
 def _first_word(unit: str | None) -> str:
-    words = fold(unit or "").split()
+    """"xã, thị trấn" -> "xã": the first word, without the punctuation after it."""
+    words = re.sub(r"[^\w%\s]", " ", fold(unit or "")).split()
     return words[0] if words else ""
 
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 
-def counts(facts):
+def counts(facts):  # noqa: D103
     return [(c.value, c.denominator, c.unit.split()[0], c.qualifier) for c in facts.counts]
 
 
@@ -185,3 +185,52 @@ def test_same_model_with_leading_zero_keeps_the_fuller_record(facts_of):
     by_name = {m.name: m for m in f.models}
     assert set(by_name) == {"Câu lạc bộ 3 tích cực", "Tổ tự quản người Hoa"}
     assert by_name["Câu lạc bộ 3 tích cực"].place == "Hưng Hội"
+
+
+# --- cases found on the hand-written held-out set (corpus/heldout) -------------
+
+def test_a_list_of_communes_after_one_unit_word(facts_of):
+    f = facts_of("Huyện Điện Biên xây dựng 12 mô hình “Bản không có ma túy” tại các xã Thanh Xương, Noong Hẹt, Na Tông.")
+    assert {p.name for p in f.places if p.level == "xã"} == {"Thanh Xương", "Noong Hẹt", "Na Tông"}
+    (m,) = f.models
+    assert (m.place, m.count) == ("Điện Biên", 12)  # three communes: the unit that holds them
+    f = facts_of("Công an huyện xây dựng 12 mô hình “Bản không có ma túy” tại các xã Thanh Xương, Noong Hẹt, Na Tông.")
+    assert f.models[0].place is None  # three communes and no one unit named that holds them
+
+
+def test_a_bare_name_shared_with_a_commune_is_the_commune(facts_of):
+    f = facts_of("Xã Thanh Hóa (huyện Tuyên Hóa) có 8 thôn. Không chỉ ở Thanh Hóa, cả huyện làm tốt.")
+    assert not any(p.level == "tỉnh" for p in f.places)
+    f = facts_of("Xã Thanh Hóa có 8 thôn. Tỉnh Thanh Hóa cũng làm tốt.")
+    assert any(p.level == "tỉnh" and p.name == "Thanh Hóa" for p in f.places)
+
+
+def test_position_then_rank_and_names_glued_to_places(facts_of):
+    f = facts_of("Giám đốc Công an tỉnh, Đại tá Hoàng Đình Khải chủ trì. "
+                 "Theo Phó Chủ tịch UBND quận Ba Đình Nguyễn Mạnh Hùng, quận đang triển khai. "
+                 "Bí thư Huyện ủy Quảng Ninh Trần Thị Hồng Vân cho biết như vậy.")
+    assert officials(f) == {("Hoàng Đình Khải", "Đại tá", "Giám đốc Công an tỉnh"),
+                            ("Nguyễn Mạnh Hùng", None, "Phó Chủ tịch UBND quận Ba Đình"),
+                            ("Trần Thị Hồng Vân", None, "Bí thư Huyện ủy Quảng Ninh")}
+
+
+def test_quoted_unit_and_total_number(facts_of):
+    f = facts_of("Người dân lập 40 “điểm chữa cháy công cộng”; với tổng số 21.460 thành viên.")
+    assert counts(f) == [(40, None, "điểm", None), (21460, None, "thành", None)]
+
+
+def test_holiday_day_of_this_year(facts_of):
+    f = facts_of("Đợt cao điểm dịp Quốc khánh 2/9 năm nay diễn ra sôi nổi.", published=date(2025, 8, 18))
+    assert [d.value for d in f.dates] == ["2025-09-02"]
+    assert f.counts == []
+
+
+def test_scare_quotes_after_mo_hinh_are_not_models(facts_of):
+    f = facts_of("Khắc phục tình trạng mô hình “có tên nhưng không có hoạt động” ở một số nơi.")
+    assert f.models == []
+
+
+def test_model_count_from_what_its_first_word_names(facts_of):
+    f = facts_of("Ở xã Trường Sơn, mô hình “Bản không có ma túy” được triển khai tại 9/11 bản.")
+    (m,) = f.models
+    assert (m.count, m.place) == (9, "Trường Sơn")
