@@ -7,6 +7,7 @@ recorded (raw bytes kept) while the others go on.
 from __future__ import annotations
 
 import tomllib
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -66,13 +67,9 @@ def _manifest_for(path: Path) -> dict:
     return {}
 
 
-_manifests: dict[Path, dict] = {}
-
-
+@lru_cache(maxsize=32)
 def _load_manifest(path: Path) -> dict:
-    if path not in _manifests:
-        _manifests[path] = tomllib.loads(path.read_text("utf-8")).get("articles", {})
-    return _manifests[path]
+    return tomllib.loads(path.read_text("utf-8")).get("articles", {})
 
 
 def source_for(path: Path) -> Source:
@@ -96,20 +93,19 @@ def process(source: Source, published: date | None = None) -> Outcome:
 
 def ingest(paths: Iterable[Path], store: Store, on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
     summary = Summary()
-    for path in expand_paths(paths):
-        for outcome in _outcomes([path]):
-            if outcome.error is None:
-                outcome.article_id = store.save(outcome.source, outcome.article, outcome.doc._.sents, outcome.facts, VERSIONS)
-                summary.ok += 1
-                for kind in VERSIONS:
-                    summary.facts[kind] = summary.facts.get(kind, 0) + len(getattr(outcome.facts, kind))
-            else:
-                store.record_failure(outcome.source.path or outcome.source.key, outcome.source.doc, outcome.error,
-                                     outcome.source.raw)
-                summary.failed += 1
-                summary.failures.append((outcome.source.path or outcome.source.key, outcome.error))
-            if on_outcome:
-                on_outcome(outcome)
+    for outcome in outcomes(paths):
+        if outcome.error is None:
+            outcome.article_id = store.save(outcome.source, outcome.article, outcome.doc._.sents, outcome.facts, VERSIONS)
+            summary.ok += 1
+            for kind in VERSIONS:
+                summary.facts[kind] = summary.facts.get(kind, 0) + len(getattr(outcome.facts, kind))
+        else:
+            where = outcome.source.path or outcome.source.key
+            store.record_failure(where, outcome.source.doc, outcome.error, outcome.source.raw)
+            summary.failed += 1
+            summary.failures.append((where, outcome.error))
+        if on_outcome:
+            on_outcome(outcome)
     return summary
 
 
