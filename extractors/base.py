@@ -8,20 +8,15 @@ later extractors build on (place mentions, quoted spans) are cached in
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
 from pipeline.segment import sentence_of
+from pipeline.text import UPPER
 
 __all__ = ["UPPER", "CAP", "CAP_WORD", "Quote", "quotes", "in_any", "provenance", "semicolon_part"]
 
-# Upper-case Latin letters, Vietnamese ones included (a regex range such as
-# À-Ỹ would also take the lower-case letters that lie between).
-UPPER = "".join(
-    c for c in map(chr, range(0x41, 0x1F00)) if c.isupper() and unicodedata.name(c, "").startswith("LATIN")
-)
 # A capitalised Vietnamese syllable (or an all-caps abbreviation such as UBND).
 CAP_WORD = rf"[{UPPER}]\w*"
 CAP = re.compile(CAP_WORD)

@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from pipeline.clean import CleanArticle
-from pipeline.text import retone
+from pipeline.text import UPPER, retone
 from pipeline.wordseg import get_segmenter
 
 __all__ = ["split_sentences", "make_doc", "sentence_of"]
@@ -37,7 +37,7 @@ for _name in ("text", "words", "norm", "sents", "published", "title", "name", "f
 
 # An abbreviation or an initial before a full stop does not end a sentence.
 _ABBREV = {"tp", "tx", "th.s", "ths", "ts", "pgs", "gs", "bs", "ks", "mr", "ms", "st", "v.v", "tt", "q", "p", "h", "x", "nxb"}
-_BOUNDARY = re.compile(r"(?:[.!?]+|…|\.\.\.)[\"”’)\]]*(?=\s+[\"“‘(\[\-–]?[A-ZĐÀ-Ỹ0-9])")
+_BOUNDARY = re.compile(rf"(?:[.!?]+|…|\.\.\.)[\"”’)\]]*(?=\s+[\"“‘(\[\-–]?[{UPPER}0-9])")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 

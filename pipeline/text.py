@@ -14,7 +14,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["nfc", "retone", "fold", "ascii_fold", "parse_number"]
+__all__ = ["UPPER", "nfc", "retone", "fold", "ascii_fold", "parse_number"]
+
+# Upper-case Latin letters, Vietnamese ones included, for regex classes: a range
+# such as "À-Ỹ" would also take every lower-case letter that lies between.
+UPPER = "".join(
+    c for c in map(chr, range(0x41, 0x1F00)) if c.isupper() and unicodedata.name(c, "").startswith("LATIN")
+)
 
 # Lookalike letters that NFC leaves alone: Icelandic eth for đ (old fonts and
 # some CMSs), no-break and zero-width spaces.

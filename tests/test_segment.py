@@ -29,3 +29,9 @@ def test_doc_tokens_keep_character_offsets_in_the_cleaned_text():
     # multi-syllable words come from underthesea's model
     assert "Thái Hòa" in words or "cộng đồng" in words
     assert [s.text.strip() for s in doc.sents][0] == "Công an TX. Thái Hòa, Nghệ An"
+
+
+def test_an_ellipsis_before_a_lower_case_word_does_not_end_the_sentence():
+    text = "Tuyên truyền trên mạng xã hội… được 69.993 cuộc. Đúng vậy… đó là kết quả."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Tuyên truyền trên mạng xã hội… được 69.993 cuộc.", "Đúng vậy… đó là kết quả."]
