@@ -25,8 +25,9 @@
   data (``Result``: the CleanArticle, the sentence spans, the ArticleFacts) or
   the reason it failed.
 * **Executors.** ``workers == 1``: in the writer's process.  ``workers > 1``: a
-  ``ProcessPoolExecutor`` (forkserver context, modules preloaded, each worker
-  warmed up once: gazetteer, segmenter).  ``dask``: a ``dask.distributed``
+  ``ProcessPoolExecutor`` (forkserver context; the forkserver warms up once,
+  gazetteer and segmenter loaded, and the workers forked from it start warm;
+  with spawn, each worker warms up in its initializer).  ``dask``: a ``dask.distributed``
   cluster; the raw input travels with the task, the writer stays local.  All
   keep a bounded window of articles in flight and hand results back **in
   article order**, so the writer's sequence of commits (hence the row ids) is
@@ -42,6 +43,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import time
@@ -58,7 +60,7 @@ from pipeline.store import Store
 
 __all__ = [
     "ENV_VERSIONS", "WorkUnit", "Result", "Selection", "Summary", "current_versions", "process_article",
-    "warm_up", "select_stale", "select_chosen", "work_units", "make_executor", "run_batch",
+    "warm_up", "register_files", "select_stale", "select_chosen", "work_units", "make_executor", "run_batch",
     "InlineExecutor", "PoolExecutor", "DaskExecutor",
 ]
 
@@ -104,6 +106,7 @@ class Result:
     facts: ArticleFacts | None = None
     error: str | None = None
     seconds: float = 0.0
+    raw_sha256: str | None = None  # of the raw input it was made from
 
     @property
     def ok(self) -> bool:
@@ -122,6 +125,7 @@ def process_article(unit: WorkUnit) -> Result:
         if unit.raw_z is None:
             raise InputError("no raw input stored")
         raw = zlib.decompress(unit.raw_z)
+        result.raw_sha256 = hashlib.sha256(raw).hexdigest()
         article = clean(raw, url=unit.url)
         published = date.fromisoformat(unit.published[:10]) if unit.published else None
         doc, facts = extract_article(article, unit.doc, published=published)
@@ -146,6 +150,36 @@ def warm_up() -> None:
     from pipeline.extract import extract_article
 
     extract_article(CleanArticle(text=_WARM), "warm-up")
+
+
+def _writer_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed writer not yet reaped by its parent is a zombie: dead too
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True
+
+
+def _watch_writer(pid: int, interval: float = 0.5) -> None:
+    while _writer_alive(pid):
+        time.sleep(interval)
+    os._exit(0)
+
+
+def _pool_worker_init(writer_pid: int) -> None:
+    """Initializer of a local worker process: leave when the writer dies (a SIGKILLed
+    writer cannot stop its pool, and a worker blocked on its queue would wait forever),
+    then warm up."""
+    import threading
+
+    threading.Thread(target=_watch_writer, args=(writer_pid,), daemon=True, name="vnfacts-watch-writer").start()
+    warm_up()
 
 
 def extractor_versions() -> dict[str, str]:
@@ -217,6 +251,22 @@ def work_units(store: Store, selection: Selection) -> Iterator[WorkUnit]:
                 yield WorkUnit(article_id, key, doc or key, url, raw_z, published, kinds)
 
 
+def register_files(paths: Iterable, store: Store) -> int:
+    """Put input files in the store without extracting them (``Store.add_raw``), for a
+    parallel ``vnfacts process`` afterwards; directories are expanded and the manifest's
+    URL, site and publication date kept, as ``vnfacts ingest`` does.  Return how many."""
+    from pathlib import Path
+
+    from pipeline.ingest import _manifest_for, expand_paths, source_for
+
+    n = 0
+    with store.db.atomic():
+        for path in expand_paths(Path(p) for p in paths):
+            store.add_raw(source_for(path), published=_manifest_for(path).get("published"))
+            n += 1
+    return n
+
+
 # --- executors --------------------------------------------------------------------
 
 
@@ -273,8 +323,9 @@ class PoolExecutor(_Windowed):
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         context = multiprocessing.get_context(method)
         if method == "forkserver":
-            context.set_forkserver_preload(["pipeline.batch", "pipeline.extract"])
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up)
+            context.set_forkserver_preload(["pipeline._batch_warm"])
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_pool_worker_init,
+                                        initargs=(os.getpid(),))
 
     def _submit(self, fn, unit):
         return self.pool.submit(fn, unit)
@@ -299,7 +350,14 @@ class DaskExecutor(_Windowed):
         self.workers = max(1, sum(self.client.nthreads().values()))
         self.window = window or max(16, 8 * self.workers)
         local = extractor_versions()
-        for worker, versions in self.client.run(extractor_versions).items():
+        try:
+            remote = self.client.run(extractor_versions)
+        except ImportError as exc:
+            raise RuntimeError(f"dask workers cannot import vnfacts ({exc}): install the same vnfacts on every "
+                               "worker") from exc
+        if not remote:
+            raise RuntimeError(f"no dask worker is connected to {scheduler}")
+        for worker, versions in remote.items():
             if versions != local:
                 raise RuntimeError(f"dask worker {worker} runs other extractor versions: {versions} (here: {local})")
         self.client.run(warm_up)
@@ -345,6 +403,7 @@ class Summary:
     facts: Counter = field(default_factory=Counter)  # rows written, by kind
     kinds_written: Counter = field(default_factory=Counter)  # articles whose kind was rewritten
     partial: int = 0  # articles where only some kinds were rewritten
+    superseded: int = 0  # articles re-ingested while being extracted: left as the newer save made them
     selection_seconds: float = 0.0
     seconds: float = 0.0  # extraction and writing
     extract_seconds: float = 0.0  # summed over workers
@@ -382,13 +441,16 @@ def run_batch(store: Store, selection: Selection, executor, versions: dict[str, 
         summary.extract_seconds += result.seconds
         if result.ok:
             written = store.save_extraction(result.article_id, result.article, result.sentences, result.facts,
-                                            versions, kinds=kinds)
-            summary.processed += 1
-            summary.kinds_written.update(written)
-            if len(written) < len(KINDS):
-                summary.partial += 1
-            for kind in written:
-                summary.facts[kind] += len(getattr(result.facts, kind))
+                                            versions, kinds=kinds, raw_sha256=result.raw_sha256)
+            if written is None:  # re-ingested meanwhile: that save is newer than this extraction
+                summary.superseded += 1
+            else:
+                summary.processed += 1
+                summary.kinds_written.update(written)
+                if len(written) < len(KINDS):
+                    summary.partial += 1
+                for kind in written:
+                    summary.facts[kind] += len(getattr(result.facts, kind))
         else:
             store.record_article_failure(result.article_id, result.error)
             summary.failed += 1

@@ -143,3 +143,8 @@ def evaluate(
 
 def main() -> None:  # pragma: no cover - console script entry
     app()
+from pipeline import batch_cli  # noqa: E402,F401  registers process, reprocess
+
+
+from pipeline import query_cli  # noqa: E402,F401  registers models, verify, officials, export, serve
+from pipeline import crawl_cli  # noqa: E402,F401  registers crawl, fetch

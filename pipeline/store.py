@@ -294,8 +294,13 @@ class Store:
                 for article_id, kinds in self.db.execute(sql, args).fetchall()]
 
     def save_extraction(self, article_id: int, article: CleanArticle, sentences: list[tuple[int, int]],
-                        facts: ArticleFacts, versions: dict[str, str], kinds: Iterable[str] | None = None) -> list[str]:
+                        facts: ArticleFacts, versions: dict[str, str], kinds: Iterable[str] | None = None,
+                        raw_sha256: str | None = None) -> list[str] | None:
         """Store a re-extraction of a stored article in one transaction; return the kinds written.
+
+        ``raw_sha256``: the hash of the raw input the extraction was made from; if the
+        article's raw input changed meanwhile (re-ingested, re-crawled), nothing is written
+        and None is returned.
 
         The article keeps its key, raw input and ``ingested_at``.  If its cleaned text and
         sentence spans are unchanged, only ``kinds`` (None: all) are replaced, plus any
@@ -308,11 +313,13 @@ class Store:
         text_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         wanted = set(KINDS if kinds is None else kinds)
         with db.atomic():
-            found = db.execute("SELECT key, text_sha256, title, published, main_province, encoding, source_format "
-                               "FROM articles WHERE id = ?", [article_id]).fetchone()
+            found = db.execute("SELECT key, text_sha256, title, published, main_province, encoding, source_format, "
+                               "raw_sha256 FROM articles WHERE id = ?", [article_id]).fetchone()
             if found is None:
                 raise KeyError(f"no article {article_id}")
-            key = found[0]
+            if raw_sha256 is not None and found[7] != raw_sha256:
+                return None
+            key, found = found[0], found[:7]
             stored = db.execute("SELECT id, [start], [end] FROM sentences WHERE article_id = ? ORDER BY idx",
                                 [article_id]).fetchall()
             spans = [(int(s), int(e)) for s, e in sentences]
