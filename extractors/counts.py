@@ -20,22 +20,13 @@ from extractors.base import in_any, provenance, quotes, semicolon_part
 from extractors.dates import is_day_month
 from extractors.places import most_specific, places_in
 from gazetteer.lexicon import get_lexicon
+from pipeline.numerals import FIGURE, QUALIFIER_BEFORE
 from pipeline.schema import CountFact
 from pipeline.segment import sentence_of
 from pipeline.text import parse_number
 
 NAME = "counts"
 VERSION = "1"
-
-_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
-_FIGURE = re.compile(rf"(?<![\w.,/+\-–])({_NUM})(?:\s*/\s*({_NUM}))?(\s*%)?(?![\w/]|[.,]\d)")
-
-QUALIFIERS = (
-    "khoảng hơn", "khoảng gần", "gần như", "ít nhất", "không dưới", "không quá", "tối thiểu", "tối đa",
-    "lên tới", "lên đến", "có tới", "xấp xỉ", "ước tính", "tổng cộng", "hơn", "trên", "gần", "khoảng",
-    "dưới", "chừng", "ước", "tới", "đến", "hàng",
-)
-_QUALIFIER = re.compile(r"(?:^|(?<=[\s(]))(" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")\s+$", re.I)
 
 # The word before a number that makes it a name or a reference, not a figure:
 # "Chỉ thị 09", "Thông tư số 124", "thứ 2", "Tổ 5", "ngày 15", "Covid-19".
@@ -127,9 +118,9 @@ def extract(doc: Doc) -> list[CountFact]:
     qs = quotes(doc)
     models_by_offset = doc.user_data.get("model_quotes", {})
     out: list[CountFact] = []
-    for m in _FIGURE.finditer(norm):
+    for m in FIGURE.finditer(norm):
         s, e = m.start(), m.end()
-        raw_num, raw_den, pct = m.group(1), m.group(2), m.group(3)
+        raw_num, raw_den, pct = m.group("num"), m.group("den"), m.group("pct")
         line_end = norm.find("\n", e)
         line_end = len(norm) if line_end < 0 else line_end
         before = norm[max(0, s - 30) : s]
@@ -160,7 +151,7 @@ def extract(doc: Doc) -> list[CountFact]:
             unit, unit_end = _unit(doc, starts, e, line_end)
             if not unit:
                 continue
-        qm = _QUALIFIER.search(before)
+        qm = QUALIFIER_BEFORE.search(before)
         qualifier = qm.group(1).lower() if qm else None
         start = s - len(qm.group(0)) if qm else s
         if qualifier == "hàng":

@@ -32,6 +32,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from pipeline.numerals import FIGURE, NUMBER, QUALIFIER_BEFORE, QUALIFIERS
 from pipeline.text import fold, parse_number
 
 __all__ = [
@@ -41,20 +42,10 @@ __all__ = [
 
 # --------------------------------------------------------------------------- claim parsing
 
-_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
-_FIGURE = re.compile(
-    rf"(?<![\w.,/+\-–])(?P<num>{_NUM})(?:\s*/\s*(?P<den>{_NUM}))?(?P<pct>\s*%)?(?![\w/]|[.,]\d)"
-)
-
-# The hedges the counts extractor reads before a number (extractors.counts.QUALIFIERS;
-# a test keeps the two lists equal).  Copied, not imported: importing the
-# extractor loads spaCy, a second and a half that a query should not pay.
-QUALIFIERS: tuple[str, ...] = (
-    "khoảng hơn", "khoảng gần", "gần như", "ít nhất", "không dưới", "không quá", "tối thiểu", "tối đa",
-    "lên tới", "lên đến", "có tới", "xấp xỉ", "ước tính", "tổng cộng", "hơn", "trên", "gần", "khoảng",
-    "dưới", "chừng", "ước", "tới", "đến", "hàng",
-)
-_QUALIFIER = re.compile(r"(?:^|(?<=[\s(]))(" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")\s+$", re.I)
+# Figures and qualifiers are read as the counts extractor reads them.
+_NUM = NUMBER
+_FIGURE = FIGURE
+_QUALIFIER = QUALIFIER_BEFORE
 
 # Before a number, these make it a date, a reference or a name, not a figure
 # (the same idea as extractors.counts: "năm 2024", "Chỉ thị 09", "Tổ 5", "Phường 1").

@@ -174,7 +174,9 @@ def test_parse_claim_places():
     assert parse_claim("Thanh Hoá có 909 mô hình").places[0].provinces == ["Thanh Hóa"]
 
 
-def test_qualifiers_are_the_extractors():
-    from extractors.counts import QUALIFIERS as EXTRACTOR_QUALIFIERS
+def test_claims_are_read_with_the_extractors_figure_rules():
+    from extractors import counts
+    from pipeline import numerals
 
-    assert set(QUALIFIERS) == set(EXTRACTOR_QUALIFIERS)
+    assert counts.FIGURE is numerals.FIGURE and counts.QUALIFIER_BEFORE is numerals.QUALIFIER_BEFORE
+    assert QUALIFIERS is numerals.QUALIFIERS
