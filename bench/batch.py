@@ -63,6 +63,7 @@ class PeakMemory:
         self.peak = 0
         self.peak_processes = 0
         self._stop = threading.Event()
+        self.child_cpu: dict[int, float] = {}  # last CPU seconds seen of each child
 
     def _sample(self) -> None:
         me = psutil.Process()
@@ -72,13 +73,23 @@ class PeakMemory:
                 try:
                     total += p.memory_info().rss
                     n += 1
+                    if p.pid != me.pid:
+                        t = p.cpu_times()
+                        self.child_cpu[p.pid] = t.user + t.system
                 except psutil.Error:
                     pass
             if total > self.peak:
                 self.peak, self.peak_processes = total, n
             self._stop.wait(self.interval)
 
+    def cpu_seconds(self) -> float:
+        """CPU time of this process (since __enter__) and of the children seen."""
+        t = psutil.Process().cpu_times()
+        return t.user + t.system - self._self_cpu + sum(self.child_cpu.values())
+
     def __enter__(self):
+        t = psutil.Process().cpu_times()
+        self._self_cpu = t.user + t.system
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
         return self
@@ -126,6 +137,8 @@ def base_store(n: int, seed: int) -> Path:
     store.close()
     checkpoint(tmp)
     tmp.rename(path)
+    for suffix in ("-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
     print(f"generated {n:,} synthetic articles in {time.perf_counter() - started:.0f} s -> {path}", flush=True)
     return path
 
@@ -142,12 +155,14 @@ def timed_process(path: Path, workers: int) -> dict:
         finally:
             executor.close()
         seconds = time.perf_counter() - started
+        cpu = memory.cpu_seconds()
     store.close()
     assert summary.failed == 0, summary.failures[:5]
     return {
         "workers": workers, "articles": summary.processed, "seconds": seconds,
         "rate": summary.processed / seconds, "extract_cpu_seconds": summary.extract_seconds,
         "peak_rss": memory.peak, "peak_processes": memory.peak_processes,
+        "cpu_seconds": cpu, "cores_used": cpu / seconds, "cpu_ms_per_article": cpu / max(summary.processed, 1) * 1000,
         "facts": dict(summary.facts),
     }
 
@@ -217,29 +232,29 @@ def queries(path: Path) -> dict:
             "SELECT a.main_province, c.figure, c.unit, c.value FROM counts c JOIN articles a ON a.id = c.article_id "
             "WHERE a.main_province IS NOT NULL AND c.unit IS NOT NULL AND c.value >= 10 ORDER BY c.id LIMIT 20").fetchall()
     out = {}
-    try:
+    sql_conn = sqlite3.connect(path)
+    out["models_by_province_sql"] = {"via": "SQL (bench/batch.py)", **latency(
+        lambda p: sql_conn.execute(_MODELS_SQL, [p]).fetchall(), [(p,) for p in provinces])}
+    out["verify_sql"] = {"via": "SQL (bench/batch.py)", **latency(
+        lambda v, p: sql_conn.execute(_VERIFY_SQL, [v, p]).fetchall(), [(value, province) for province, _, _, value in claims])}
+    try:  # the real commands' functions, when their modules exist
         from pipeline import query
-
-        conn = query.connect(path)
-        out["models_by_province"] = {"via": "pipeline.query.models_by_province",
-                                     **latency(lambda p: query.models_by_province(conn, p), [(p,) for p in provinces])}
-        found = sum(1 for p in provinces[:5] if query.models_by_province(conn, p))
-        out["models_by_province"]["provinces_with_models"] = f"{found}/5 provinces with models"
     except ImportError:
-        conn = sqlite3.connect(path)
-        out["models_by_province"] = {"via": "SQL (bench)",
-                                     **latency(lambda p: conn.execute(_MODELS_SQL, [p]).fetchall(), [(p,) for p in provinces])}
+        return out
+    conn = query.connect(path)
+    out["models_by_province"] = {"via": "pipeline.query.models_by_province",
+                                 **latency(lambda p: query.models_by_province(conn, p), [(p,) for p in provinces])}
+    found = sum(1 for p in provinces[:5] if query.models_by_province(conn, p))
+    out["models_by_province"]["note"] = f"{found}/5 provinces with models"
     try:
         from pipeline.verify import verify
-
-        text = [(f"{province} có {figure} {unit}",) for province, figure, unit, _ in claims]
+    except ImportError:
+        return out
+    text = [(f"{province} có {figure} {unit}",) for province, figure, unit, _ in claims]
+    try:
         out["verify"] = {"via": "pipeline.verify.verify", **latency(lambda c: verify(conn, c), text)}
         supported = sum(1 for (c,) in text if verify(conn, c).supported)
-        out["verify"]["claims_supported"] = f"{supported}/{len(text)} claims supported"
-    except ImportError:
-        sql_conn = sqlite3.connect(path)
-        out["verify"] = {"via": "SQL (bench)", **latency(lambda v, p: sql_conn.execute(_VERIFY_SQL, [v, p]).fetchall(),
-                                                          [(value, province) for province, _, _, value in claims])}
+        out["verify"]["note"] = f"{supported}/{len(text)} claims supported"
     except Exception as exc:  # noqa: BLE001 - report, do not lose the other figures
         out["verify"] = {"via": "pipeline.verify.verify", "error": f"{type(exc).__name__}: {exc}"}
     return out
@@ -286,6 +301,8 @@ def main(argv: list[str] | None = None) -> None:
     results["runs"] = runs
     stores = {w: Store(OUT / f"run-{w}w.db") for w in runs}
     results["same_store_1_and_2_workers"] = stores[1].fingerprint() == stores[2].fingerprint()
+    one_fp, two_fp = stores[1].article_fingerprints(), stores[2].article_fingerprints()
+    results["articles_differing_1_and_2_workers"] = sorted(k for k in one_fp if one_fp[k] != two_fp.get(k))
     for s in stores.values():
         s.close()
     two = OUT / "run-2w.db"
@@ -313,10 +330,14 @@ def report(r: dict) -> None:
     table = Table(title=f"vnfacts process: {r['articles']:,} synthetic articles, {r['cpus']} CPUs")
     for col in ("measure", "figure", "target"):
         table.add_column(col, justify="left" if col == "measure" else "right")
-    table.add_row("1 worker (in-process)", f"{one['rate']:,.1f} articles/s ({one['seconds']:,.0f} s)", "")
-    table.add_row("2 workers", f"{two['rate']:,.1f} articles/s ({two['seconds']:,.0f} s)", "")
+    for label, run in (("1 worker (in-process)", one), ("2 workers", two)):
+        table.add_row(label, f"{run['rate']:,.1f} articles/s ({run['seconds']:,.0f} s; {run['cores_used']:.2f} cores busy, "
+                      f"{run['cpu_ms_per_article']:.1f} CPU ms/article)", "")
     table.add_row("2 workers / 1 worker", f"{speedup:.2f}×", "≥ 1.7×")
-    table.add_row("same store with 1 and 2 workers", str(r["same_store_1_and_2_workers"]), "True")
+    differing = r["articles_differing_1_and_2_workers"]
+    table.add_row("same store with 1 and 2 workers", str(r["same_store_1_and_2_workers"]) + (
+        f" ({len(differing)} of {r['articles']:,} articles differ: {', '.join(differing[:3])}…)" if differing else ""),
+        "True")
     table.add_row("underthesea ner() path", f"{ner['rate']:,.2f} articles/s ({ner['articles']} articles, "
                   f"{ner['sentences']} sentences)", "")
     table.add_row("1 worker / ner()", f"{one['rate'] / ner['rate']:,.0f}×", "≥ 30×")
@@ -340,7 +361,7 @@ def report(r: dict) -> None:
         if "error" in q:
             table.add_row(f"{name} query", q["error"], "< 100 ms")
             continue
-        extra = q.get("provinces_with_models") or q.get("claims_supported") or ""
+        extra = q.get("note", "")
         table.add_row(f"{name} query ({q['via']})",
                       f"median {q['median_ms']:.1f} ms, p95 {q['p95_ms']:.1f} ms, max {q['max_ms']:.1f} ms"
                       + (f" [{extra}]" if extra else ""), "< 100 ms")

@@ -39,6 +39,8 @@
   leaves half of one (power loss may lose the last commits, not consistency).
   A failure is recorded once in ``failures`` (source = article key); the
   article keeps its previous facts and stays stale, so the next run retries it.
+  An article whose raw input changed while it was being extracted (re-ingested,
+  re-crawled: ``Store.save`` ran meanwhile) is left as that newer save made it.
 """
 
 from __future__ import annotations
