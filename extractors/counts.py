@@ -18,7 +18,8 @@ from spacy.tokens import Doc
 
 from extractors.base import in_any, provenance, quotes, semicolon_part
 from extractors.dates import is_day_month
-from extractors.places import most_specific, places_in
+from extractors.models import canonical
+from extractors.places import most_specific, places_in, scope_of
 from gazetteer.lexicon import get_lexicon
 from pipeline.numerals import FIGURE, QUALIFIER_BEFORE
 from pipeline.schema import CountFact
@@ -161,6 +162,7 @@ def extract(doc: Doc) -> list[CountFact]:
             if 0 <= q_start - unit_end <= 2 and unit.lower().startswith("mô hình"):
                 model = name
         place = _place_of(doc, qs, s)
+        province, _ = scope_of(doc, place)
         out.append(
             CountFact(
                 value=value,
@@ -169,7 +171,9 @@ def extract(doc: Doc) -> list[CountFact]:
                 qualifier=qualifier,
                 text=text[start:e].strip(),
                 model=model,
+                model_canonical=canonical(model) if model else None,
                 place=place.name if place else None,
+                province=province,
                 place_code=place.unit.code if place and place.unit else None,
                 extractor=f"{NAME}@{VERSION}",
                 **provenance(doc, start, unit_end),

@@ -20,7 +20,7 @@ import re
 from spacy.tokens import Doc
 
 from extractors.base import provenance, quotes, semicolon_part
-from extractors.places import Mention, places_in
+from extractors.places import Mention, places_in, scope_of
 from gazetteer.lexicon import get_lexicon
 from pipeline.schema import ModelFact
 from pipeline.text import fold, parse_number
@@ -186,10 +186,13 @@ def extract(doc: Doc) -> list[ModelFact]:
                 if org:
                     sponsor = org.group(1).strip()
 
+            province, province_2025 = scope_of(doc, place)
             fact = ModelFact(
                 name=name,
                 place=place.name if place else None,
                 place_code=place.unit.code if place and place.unit else None,
+                province=province,
+                province_2025=province_2025,
                 count=_count_of(doc, gap, part, q),
                 canonical=canonical(name),
                 sponsor=sponsor,

@@ -209,16 +209,19 @@ def _find_mentions(doc: Doc) -> list[Mention]:
 def _main_province(mentions: list[Mention]) -> tuple[str | None, Counter]:
     """The article's province: the one it names most, directly or through its units."""
     votes: Counter = Counter()
+    first_seen: dict[str, int] = {}
     for m in mentions:
-        provs = {u.province for u in m.candidates}
+        provs = sorted({u.province for u in m.candidates})  # sorted: sums and ties never depend on hashing
         if not provs:
             continue
         weight = 3.0 if m.level == "tỉnh" else 1.0
         for p in provs:
             votes[p] += weight / len(provs)
+            first_seen.setdefault(p, m.start)
     if not votes:
         return None, votes
-    return votes.most_common(1)[0][0], votes
+    # ties go to the province the article names first
+    return max(votes, key=lambda p: (round(votes[p], 9), -first_seen[p])), votes
 
 
 def _resolve(mentions: list[Mention], published: date | None) -> str | None:
@@ -286,6 +289,15 @@ def _display_name(u: Unit | None, m: Mention) -> str:
     if u is None or fold(u.name).split()[0] in {w for k in UNIT_WORDS for w in k.split()}:
         return m.name
     return u.name
+
+
+def scope_of(doc: Doc, mention: "Mention | None") -> tuple[str | None, str | None]:
+    """(province, its 2025 province) a fact is about: its place's, else the article's main one."""
+    province = mention.province if mention is not None and mention.province else doc.user_data.get("main_province")
+    if province is None:
+        return None, None
+    units = get_gazetteer().lookup(province, level="tỉnh")
+    return province, (units[0].province_2025 if units else None)
 
 
 def places_in(doc: Doc, start: int, end: int) -> list[Mention]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["NUMBER", "FIGURE", "QUALIFIERS", "QUALIFIER_BEFORE"]
+from pipeline.text import fold
+
+__all__ = ["NUMBER", "FIGURE", "QUALIFIERS", "QUALIFIER_BEFORE", "unit_key"]
 
 # "1.000", "500.000.000", "92,6", "07": dots group thousands, a comma is the decimal mark
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
@@ -26,3 +28,18 @@ QUALIFIERS: tuple[str, ...] = (
 QUALIFIER_BEFORE = re.compile(
     r"(?:^|(?<=[\s(]))(" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")\s+$", re.I
 )
+
+
+def unit_key(unit: str | None) -> str | None:
+    """What a figure counts, reduced to a lookup key: "%" or the first syllable,
+    folded, abbreviations expanded ("Khu dân cư" and "KDC" -> "khu"); verify
+    looks counts up by it."""
+    from gazetteer.lexicon import get_lexicon
+
+    if not unit:
+        return None
+    if unit.strip() == "%":
+        return "%"
+    words = re.findall(r"[^\W_][\w'’-]*", unit)
+    folded = fold(get_lexicon().expand(" ".join(words))).split()
+    return folded[0] if folded else None

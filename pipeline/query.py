@@ -107,36 +107,21 @@ def as_number(value: float | int | None) -> float | int | None:
 
 # The province of a model is its own place's province when the sentence names
 # one, else the article's main province.  Dates are publication dates; an
-# article without one counts as reported but adds no date.
+# article without one counts as reported but adds no date.  The store keeps one
+# row per (province, model) up to date as articles come and go
+# (``model_reports``, see pipeline/store.py), so this reads a few thousand rows.
 MODELS_SQL = """
-WITH model_rows AS (
-  SELECT m.article_id, m.canonical, m.count, a.published,
-         COALESCE(g.province, a.main_province) AS province,
-         COALESCE(g.province_2025, gp.province_2025) AS province_2025,
-         CASE WHEN g.code IS NULL THEN 'article' ELSE 'sentence' END AS place_from
-  FROM models m
-  JOIN articles a ON a.id = m.article_id
-  LEFT JOIN gazetteer_units g ON g.code = m.place_code
-  LEFT JOIN gazetteer_units gp
-    ON gp.era = 'legacy' AND gp.level = 'tỉnh' AND gp.name = a.main_province
+WITH wanted AS (
+  -- the provinces the filter names: a legacy province, or a 2025 one and those merged into it
+  SELECT name FROM gazetteer_units
+  WHERE level = 'tỉnh' AND (vn_fold(name) = vn_fold(:province) OR vn_fold(province_2025) = vn_fold(:province))
 )
-SELECT r.province,
-       MAX(r.province_2025) AS province_2025,
-       r.canonical,
-       cm.name AS model,
-       (SELECT CASE WHEN r2.count = CAST(r2.count AS INTEGER) THEN CAST(r2.count AS INTEGER) ELSE r2.count END
-          FROM model_rows r2
-         WHERE r2.province IS r.province AND r2.canonical = r.canonical AND r2.count IS NOT NULL
-         ORDER BY r2.published IS NULL, r2.published DESC, r2.article_id DESC LIMIT 1) AS count,
-       COUNT(DISTINCT r.article_id) AS articles,
-       MIN(r.published) AS first_reported,
-       MAX(r.published) AS last_reported
-FROM model_rows r
+SELECT r.province, r.province_2025, r.canonical, cm.name AS model,
+       CASE WHEN r.count = CAST(r.count AS INTEGER) THEN CAST(r.count AS INTEGER) ELSE r.count END AS count,
+       r.articles, r.first_reported, r.last_reported
+FROM model_reports r
 JOIN canonical_models cm ON cm.key = r.canonical
-WHERE COALESCE(:province, '') = ''
-   OR vn_fold(r.province) = vn_fold(:province)
-   OR vn_fold(r.province_2025) = vn_fold(:province)
-GROUP BY r.province, r.canonical
+WHERE COALESCE(:province, '') = '' OR r.province IN (SELECT name FROM wanted)
 ORDER BY CASE WHEN :by = 'model' THEN vn_ascii(r.canonical) ELSE vn_ascii(COALESCE(r.province, '')) END,
          CASE WHEN :by = 'model' THEN vn_ascii(COALESCE(r.province, '')) ELSE vn_ascii(r.canonical) END
 """

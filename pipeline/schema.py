@@ -56,8 +56,10 @@ class CountFact(Fact):
     qualifier: str | None = None
     text: str = Field(description="the figure as written, e.g. 'trên 1.000'")
     model: str | None = Field(None, description="model name the sentence ties this count to")
+    model_canonical: str | None = None
     place: str | None = Field(None, description="most specific place the sentence ties it to")
     place_code: str | None = None
+    province: str | None = Field(None, description="province the figure is about: its place's, else the article's")
 
     annotation_fields: ClassVar[tuple[str, ...]] = ("value", "denominator", "unit", "qualifier")
 
@@ -78,6 +80,8 @@ class ModelFact(Fact):
     canonical: str = Field(description="cross-article key: folded, abbreviations expanded")
     sponsor: str | None = Field(None, description="organisation the text says runs the model")
     place_code: str | None = None
+    province: str | None = Field(None, description="province reporting it: its place's, else the article's")
+    province_2025: str | None = None
 
     annotation_fields: ClassVar[tuple[str, ...]] = ("name", "place", "count")
 

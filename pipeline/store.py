@@ -30,6 +30,7 @@ from pathlib import Path
 
 import sqlite_utils
 from pipeline.clean import CleanArticle
+from pipeline.numerals import unit_key
 from pipeline.schema import KINDS, ArticleFacts
 
 __all__ = ["Source", "Store", "default_db_path", "FACT_COLUMNS", "FACT_ROW_COLUMNS"]
@@ -57,10 +58,15 @@ _PROVENANCE = {
     "article_id": int, "sentence_id": int, "start": int, "end": int,
     "evidence": str, "extractor": str, "version": str,
 }
+# ``province``/``province_2025``/``published``/``unit_key`` repeat what a join would
+# give (the fact's place or the article): the questions users ask most
+# (models by province, verify a figure) then read one indexed table.
 FACT_COLUMNS: dict[str, dict[str, type]] = {
-    "models": {"name": str, "canonical": str, "place": str, "place_code": str, "count": float, "sponsor": str},
+    "models": {"name": str, "canonical": str, "place": str, "place_code": str, "count": float, "sponsor": str,
+               "province": str, "province_2025": str, "published": str},
     "counts": {"value": float, "denominator": float, "unit": str, "qualifier": str, "figure": str,
-               "model": str, "model_canonical": str, "place": str, "place_code": str},
+               "model": str, "model_canonical": str, "place": str, "place_code": str,
+               "province": str, "unit_key": str, "published": str},
     "officials": {"name": str, "person_key": str, "rank": str, "title": str},
     "places": {"name": str, "level": str, "province": str, "kind": str, "unit_code": str,
                "province_2025": str, "lat": float, "lon": float},
@@ -69,6 +75,38 @@ FACT_COLUMNS: dict[str, dict[str, type]] = {
 
 # the columns of a fact row (all but ``id``), in the order ``Store._fact_rows`` gives them
 FACT_ROW_COLUMNS: dict[str, tuple[str, ...]] = {kind: (*_PROVENANCE, *columns) for kind, columns in FACT_COLUMNS.items()}
+
+
+# One row per (province, canonical model), kept up to date by triggers as
+# model rows come and go, so "which provinces reported which models" reads a
+# few thousand rows instead of aggregating every model fact.
+MODEL_REPORTS_SQL = """
+CREATE TABLE IF NOT EXISTS model_reports (
+  province TEXT, canonical TEXT, province_2025 TEXT, count REAL, articles INTEGER,
+  first_reported TEXT, last_reported TEXT,
+  PRIMARY KEY (province, canonical)
+);
+CREATE INDEX IF NOT EXISTS model_reports_canonical ON model_reports(canonical);
+CREATE TRIGGER IF NOT EXISTS model_reports_insert AFTER INSERT ON models BEGIN
+  DELETE FROM model_reports WHERE province IS NEW.province AND canonical = NEW.canonical;
+  INSERT INTO model_reports
+  SELECT NEW.province, NEW.canonical, MAX(province_2025),
+         (SELECT count FROM models l WHERE l.province IS NEW.province AND l.canonical = NEW.canonical
+             AND l.count IS NOT NULL ORDER BY l.published IS NULL, l.published DESC, l.article_id DESC LIMIT 1),
+         COUNT(DISTINCT article_id), MIN(published), MAX(published)
+  FROM models WHERE province IS NEW.province AND canonical = NEW.canonical;
+END;
+CREATE TRIGGER IF NOT EXISTS model_reports_delete AFTER DELETE ON models BEGIN
+  DELETE FROM model_reports WHERE province IS OLD.province AND canonical = OLD.canonical;
+  INSERT INTO model_reports
+  SELECT OLD.province, OLD.canonical, MAX(province_2025),
+         (SELECT count FROM models l WHERE l.province IS OLD.province AND l.canonical = OLD.canonical
+             AND l.count IS NOT NULL ORDER BY l.published IS NULL, l.published DESC, l.article_id DESC LIMIT 1),
+         COUNT(DISTINCT article_id), MIN(published), MAX(published)
+  FROM models WHERE province IS OLD.province AND canonical = OLD.canonical
+  HAVING COUNT(*) > 0;
+END;
+"""
 
 
 def _now() -> str:
@@ -92,6 +130,7 @@ class Store:
     def ensure_schema(self) -> None:
         db = self.db
         if "articles" in db.table_names():
+            self._upgrade()
             return
         with db.atomic():
             db["articles"].create(
@@ -131,7 +170,9 @@ class Store:
                 db[kind].create_index(["article_id"])
             db["places"].create_index(["province", "level"])
             db["counts"].create_index(["value"])
+            db["counts"].create_index(["unit_key", "province"])
             db["models"].create_index(["canonical"])
+            db["models"].create_index(["province", "canonical"])
             db["officials"].create_index(["person_key"])
             db["extractions"].create(
                 {"article_id": int, "kind": str, "version": str, "extracted_at": str},
@@ -145,7 +186,23 @@ class Store:
             )
             db["failures"].create_index(["source"])
             db["sentences"].enable_fts(["text"], tokenize="unicode61 remove_diacritics 2", create_triggers=True)
+            db.executescript(MODEL_REPORTS_SQL)
             self._load_gazetteer()
+
+    def _upgrade(self) -> None:
+        """Bring a store made by an earlier version up to this schema (columns added
+        since are NULL until ``vnfacts reprocess --all``)."""
+        db = self.db
+        missing = [(kind, column, kind_type) for kind, columns in FACT_COLUMNS.items()
+                   for column, kind_type in columns.items() if column not in db[kind].columns_dict]
+        if not missing and "model_reports" in db.table_names():
+            return
+        with db.atomic():
+            for kind, column, kind_type in missing:
+                db[kind].add_column(column, kind_type)
+            db["counts"].create_index(["unit_key", "province"], if_not_exists=True)
+            db["models"].create_index(["province", "canonical"], if_not_exists=True)
+            db.executescript(MODEL_REPORTS_SQL)
 
     def _load_gazetteer(self) -> None:
         from gazetteer import get_gazetteer
@@ -200,18 +257,19 @@ class Store:
     def _fact_rows(self, kind: str, article_id: int, sentence_ids: list[int], text: str, facts: ArticleFacts,
                    version: str) -> list[tuple]:
         """The rows of one kind of ``facts``, as tuples in ``FACT_ROW_COLUMNS[kind]`` order."""
+        published = facts.published.isoformat() if facts.published else None
         rows = []
         for fact in getattr(facts, kind):
             data = fact.model_dump()
             row = [article_id, sentence_ids[fact.sentence_index], fact.start, fact.end, text[fact.start : fact.end],
                    fact.extractor.split("@")[0], version]
             for column in FACT_COLUMNS[kind]:
-                source_name = {"figure": "text", "model_canonical": None}.get(column, column)
-                row.append(data.get(source_name) if source_name else None)
-            if kind == "counts" and fact.model:
-                from extractors.models import canonical
-
-                row[len(_PROVENANCE) + list(FACT_COLUMNS["counts"]).index("model_canonical")] = canonical(fact.model)
+                if column == "published":
+                    row.append(published)
+                elif column == "unit_key":
+                    row.append(unit_key(fact.unit))
+                else:
+                    row.append(data.get("text" if column == "figure" else column))
             rows.append(tuple(row))
         return rows
 

@@ -32,7 +32,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from pipeline.numerals import FIGURE, NUMBER, QUALIFIER_BEFORE, QUALIFIERS
+from pipeline.numerals import FIGURE, NUMBER, QUALIFIER_BEFORE, QUALIFIERS, unit_key
 from pipeline.text import fold, parse_number
 
 __all__ = [
@@ -314,7 +314,7 @@ class Verdict(BaseModel):
 
 
 _COUNTS_SQL = """
-SELECT c.id AS count_id, c.value, c.denominator, c.unit, c.qualifier, c.figure,
+SELECT c.id AS count_id, c.value, c.denominator, c.unit, c.unit_key, c.qualifier, c.figure,
        c.model, c.model_canonical, c.place, c.place_code, c.start, c.end,
        s.id AS sentence_id, s.start AS sentence_start, s.text AS sentence,
        a.id AS article_id, a.title, a.site, a.url, a.published, a.main_province,
@@ -509,30 +509,44 @@ def _different(figure: ClaimFigure, facts: list[_Fact], supports: list[Report],
     return out, scope
 
 
-def _load_facts(conn: sqlite3.Connection, figures: list[ClaimFigure]) -> list[_Fact]:
-    """The counts that can matter: those of the claim's values, and those whose
-    noun starts with the first syllable of a claimed noun (or any percent)."""
-    values = {float(f.value) for f in figures}
-    firsts = {w[0] for f in figures if f.noun and (w := _syllables(f.noun))}
-    wanted: set[int] = set()
-    # Nouns are compared on fold(), which SQLite cannot do: read id and unit
-    # (two short columns) and pick in Python.
-    for count_id, value, unit in conn.execute("SELECT id, value, unit FROM counts"):
-        if value in values:
-            wanted.add(count_id)
-        elif unit == "%":
-            if any(f.percent and f.noun for f in figures):
-                wanted.add(count_id)
-        elif firsts and unit and (words := _syllables(unit)) and words[0] in firsts:
-            wanted.add(count_id)
-    if not wanted:
-        return []
-    ids = sorted(wanted)
-    facts: list[_Fact] = []
-    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-        cursor = conn.execute(_COUNTS_SQL + " WHERE c.id IN (%s)" % ",".join("?" * len(chunk)), chunk)
+def _load_facts(conn: sqlite3.Connection, figures: list[ClaimFigure], places: list[ClaimPlace]) -> list[_Fact]:
+    """The counts that can matter, found through two indexes: those of the claim's
+    values, and those counting the same thing (``unit_key``) in the claim's
+    provinces, or else in the provinces where the value was found."""
+    found: dict[int, _Fact] = {}
+
+    def select(where: str, params: list, tail: str = "") -> None:
+        cursor = conn.execute(f"{_COUNTS_SQL} WHERE {where} {tail}", params)
         names = [d[0] for d in cursor.description]
-        facts.extend(_Fact(dict(zip(names, row))) for row in cursor)
+        for row in cursor:
+            fact = _Fact(dict(zip(names, row)))
+            found.setdefault(fact.row["count_id"], fact)
+
+    def marks(items) -> str:
+        return ",".join("?" * len(items))
+
+    # per figure: its value, and its denominator and what it counts when the claim says
+    for f in figures:
+        where, params = ["c.value = ?"], [float(f.value)]
+        if f.denominator is not None:
+            where.append("c.denominator = ?")
+            params.append(float(f.denominator))
+        if f.percent:
+            where.append("c.unit_key = '%'")
+        elif f.noun and (key := unit_key(f.noun)):
+            where.append("c.unit_key = ?")
+            params.append(key)
+        select(" AND ".join(where), params)
+    # only a figure with a noun has a subject to compare ("92,6%" alone has none)
+    keys = sorted({("%" if f.percent else unit_key(f.noun)) for f in figures if f.noun} - {None})
+    provinces = sorted({p for place in places for p in place.provinces} if places
+                       else {f.province for f in found.values() if f.province and f.row.get("unit_key") in keys})
+    if keys and provinces:
+        select(f"c.unit_key IN ({marks(keys)}) AND c.province IN ({marks(provinces)})", keys + provinces)
+    elif keys and not places and not found:
+        # nothing gives the figure anywhere: the other figures for the subject, newest first
+        select(f"c.unit_key IN ({marks(keys)})", keys, "ORDER BY a.published IS NULL, a.published DESC LIMIT 200")
+    facts = list(found.values())
     facts.sort(key=lambda f: (f.row["published"] or "", f.row["article_id"], f.row["start"]))
     return facts
 
@@ -546,7 +560,7 @@ def _rank(report: Report, places: list[ClaimPlace], fact: _Fact) -> tuple:
 def verify(conn: sqlite3.Connection, claim: str | Claim) -> Verdict:
     """Match a claim's figures against the stored counts."""
     parsed = parse_claim(claim) if isinstance(claim, str) else claim
-    facts = _load_facts(conn, parsed.figures)
+    facts = _load_facts(conn, parsed.figures, parsed.places)
     verdicts = []
     for figure in parsed.figures:
         found = [(rep, fact) for fact in facts if (rep := _supports(figure, fact, parsed.places))]
