@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from pipeline.segment import sentence_of
 from pipeline.text import UPPER
 
-__all__ = ["UPPER", "CAP", "CAP_WORD", "Quote", "quotes", "in_any", "provenance", "semicolon_part"]
+__all__ = ["UPPER", "CAP", "CAP_WORD", "Quote", "quotes", "in_any", "provenance", "semicolon_part", "word_starts"]
 
 # A capitalised Vietnamese syllable (or an all-caps abbreviation such as UBND).
 CAP_WORD = rf"[{UPPER}]\w*"
@@ -90,6 +90,14 @@ def in_any(quotes_: list[Quote], offset: int, *, names_only: bool = False) -> Qu
         if q.contains(offset) and not (names_only and q.speech):
             return q
     return None
+
+
+def word_starts(doc: Doc) -> list[int]:
+    """Start offsets of the word tokens, for bisecting (computed once per Doc)."""
+    starts = doc.user_data.get("word_starts")
+    if starts is None:
+        starts = doc.user_data["word_starts"] = [s for s, _ in doc._.words]
+    return starts
 
 
 def provenance(doc: Doc, start: int, end: int) -> dict:

@@ -16,7 +16,7 @@ import re
 
 from spacy.tokens import Doc
 
-from extractors.base import in_any, provenance, quotes, semicolon_part
+from extractors.base import in_any, provenance, quotes, semicolon_part, word_starts
 from extractors.dates import is_day_month
 from extractors.models import canonical
 from extractors.places import most_specific, places_in, scope_of
@@ -115,7 +115,7 @@ def _is_phone(raw: str) -> bool:
 
 def extract(doc: Doc) -> list[CountFact]:
     text, norm = doc._.text, doc._.norm
-    starts = [s for s, _ in doc._.words]
+    starts = word_starts(doc)
     qs = quotes(doc)
     models_by_offset = doc.user_data.get("model_quotes", {})
     out: list[CountFact] = []

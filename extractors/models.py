@@ -19,7 +19,7 @@ import re
 
 from spacy.tokens import Doc
 
-from extractors.base import provenance, quotes, semicolon_part
+from extractors.base import provenance, quotes, semicolon_part, word_starts
 from extractors.places import Mention, places_in, scope_of
 from gazetteer.lexicon import get_lexicon
 from pipeline.schema import ModelFact
@@ -109,7 +109,7 @@ def _single_place(mentions: list[Mention]) -> Mention | None:
 def _first_word(doc: Doc, start: int, end: int) -> str:
     """The first word (as segmented) of text[start:end], folded: "giáo xứ", "bản"."""
     text, spans = doc._.text, doc._.words
-    i = bisect.bisect_right([s for s, _ in spans], start) - 1
+    i = bisect.bisect_right(word_starts(doc), start) - 1
     for s, e in spans[max(i, 0) :]:
         if e <= start:
             continue
