@@ -65,6 +65,9 @@ _UNIT_STOP = frozenset(
     do bị theo qua khi như gồm thuộc vào ra lên xuống cùng nên nhưng hoặc hay so_với tăng giảm đạt
     trở_lên chiếm bằng vừa mới cũng đều luôn còn không chưa""".replace("_", " ").split()
 )
+# Verbs that end the counted noun once it has begun ("mô hình tự quản góp phần …")
+# but may themselves be counted nouns when they come first.
+_UNIT_END = frozenset("góp_phần giúp nhằm phục_vụ tiếp_tục hoàn_thành tạo giữ đưa thu_hút".replace("_", " ").split())
 _MAX_UNIT_WORDS = 4
 
 
@@ -90,6 +93,8 @@ def _unit(doc: Doc, starts: list[int], end: int, line_end: int) -> tuple[str, in
         if low in _UNIT_STOP:
             if not words:
                 return "", end
+            break
+        if words and low in _UNIT_END:
             break
         words.append(piece)
         last = tok_end
