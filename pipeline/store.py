@@ -87,26 +87,23 @@ CREATE TABLE IF NOT EXISTS model_reports (
   PRIMARY KEY (province, canonical)
 );
 CREATE INDEX IF NOT EXISTS model_reports_canonical ON model_reports(canonical);
-CREATE TRIGGER IF NOT EXISTS model_reports_insert AFTER INSERT ON models BEGIN
-  DELETE FROM model_reports WHERE province IS NEW.province AND canonical = NEW.canonical;
-  INSERT INTO model_reports
-  SELECT NEW.province, NEW.canonical, MAX(province_2025),
-         (SELECT count FROM models l WHERE l.province IS NEW.province AND l.canonical = NEW.canonical
-             AND l.count IS NOT NULL ORDER BY l.published IS NULL, l.published DESC, l.article_id DESC LIMIT 1),
-         COUNT(DISTINCT article_id), MIN(published), MAX(published)
-  FROM models WHERE province IS NEW.province AND canonical = NEW.canonical;
-END;
-CREATE TRIGGER IF NOT EXISTS model_reports_delete AFTER DELETE ON models BEGIN
-  DELETE FROM model_reports WHERE province IS OLD.province AND canonical = OLD.canonical;
-  INSERT INTO model_reports
-  SELECT OLD.province, OLD.canonical, MAX(province_2025),
-         (SELECT count FROM models l WHERE l.province IS OLD.province AND l.canonical = OLD.canonical
-             AND l.count IS NOT NULL ORDER BY l.published IS NULL, l.published DESC, l.article_id DESC LIMIT 1),
-         COUNT(DISTINCT article_id), MIN(published), MAX(published)
-  FROM models WHERE province IS OLD.province AND canonical = OLD.canonical
-  HAVING COUNT(*) > 0;
-END;
 """
+# Recompute the one report of the (province, model) a model row joins or leaves.
+_REPORT_OF = """
+  DELETE FROM model_reports WHERE province IS {row}.province AND canonical = {row}.canonical;
+  INSERT INTO model_reports
+  SELECT {row}.province, {row}.canonical, MAX(province_2025),
+         (SELECT count FROM models l WHERE l.province IS {row}.province AND l.canonical = {row}.canonical
+             AND l.count IS NOT NULL ORDER BY l.published IS NULL, l.published DESC, l.article_id DESC LIMIT 1),
+         COUNT(DISTINCT article_id), MIN(published), MAX(published)
+  FROM models WHERE province IS {row}.province AND canonical = {row}.canonical
+  HAVING COUNT(*) > 0;
+"""
+MODEL_REPORTS_SQL += "".join(
+    f"CREATE TRIGGER IF NOT EXISTS model_reports_{event.lower()} AFTER {event} ON models BEGIN"
+    f"{_REPORT_OF.format(row=row)}END;\n"
+    for event, row in (("INSERT", "NEW"), ("DELETE", "OLD"))
+)
 
 
 def _now() -> str:
@@ -479,25 +476,5 @@ class Store:
     def counts_by_table(self) -> dict[str, int]:
         return {t: self.db[t].count for t in ("articles", "sentences", *KINDS, "failures")}
 
-    def search(self, query: str, limit: int = 20) -> list[dict]:
-        """Full-text search over sentences, diacritics-insensitive."""
-        sql = (
-            "SELECT s.id, s.article_id, s.text FROM sentences_fts f JOIN sentences s ON s.id = f.rowid "
-            "WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?"
-        )
-        return [dict(zip(("id", "article_id", "text"), r)) for r in self.db.execute(sql, [_fts_query(query), limit])]
-
     def close(self) -> None:
         self.db.close()
-
-
-def _fts_query(text: str) -> str:
-    """Quote each word so user input cannot break the FTS5 syntax."""
-    return " ".join('"' + w.replace('"', '""') + '"' for w in text.split())
-
-
-def iter_rows(store: Store, sql: str, params: Iterable = ()) -> Iterable[dict]:
-    cursor = store.db.execute(sql, list(params))
-    names = [d[0] for d in cursor.description]
-    for row in cursor:
-        yield dict(zip(names, row))
