@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import psutil  # noqa: E402  (a dependency of dask.distributed)
 import synthetic  # noqa: E402
 
-from pipeline.batch import current_versions, make_executor, run_batch, select_stale  # noqa: E402
+from pipeline.batch.run import current_versions, make_executor, run_batch, select_stale  # noqa: E402
 from pipeline.store import Store  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -238,25 +238,25 @@ def queries(path: Path) -> dict:
     out["verify_sql"] = {"via": "SQL (bench/batch.py)", **latency(
         lambda v, p: sql_conn.execute(_VERIFY_SQL, [v, p]).fetchall(), [(value, province) for province, _, _, value in claims])}
     try:  # the real commands' functions, when their modules exist
-        from pipeline import query
+        from pipeline.query import queries as query
     except ImportError:
         return out
     conn = query.connect(path)
-    out["models_by_province"] = {"via": "pipeline.query.models_by_province",
+    out["models_by_province"] = {"via": "pipeline.query.queries.models_by_province",
                                  **latency(lambda p: query.models_by_province(conn, p), [(p,) for p in provinces])}
     found = sum(1 for p in provinces[:5] if query.models_by_province(conn, p))
     out["models_by_province"]["note"] = f"{found}/5 provinces with models"
     try:
-        from pipeline.verify import verify
+        from pipeline.query.verify import verify
     except ImportError:
         return out
     text = [(f"{province} có {figure} {unit}",) for province, figure, unit, _ in claims]
     try:
-        out["verify"] = {"via": "pipeline.verify.verify", **latency(lambda c: verify(conn, c), text)}
+        out["verify"] = {"via": "pipeline.query.verify.verify", **latency(lambda c: verify(conn, c), text)}
         supported = sum(1 for (c,) in text if verify(conn, c).supported)
         out["verify"]["note"] = f"{supported}/{len(text)} claims supported"
     except Exception as exc:  # noqa: BLE001 - report, do not lose the other figures
-        out["verify"] = {"via": "pipeline.verify.verify", "error": f"{type(exc).__name__}: {exc}"}
+        out["verify"] = {"via": "pipeline.query.verify.verify", "error": f"{type(exc).__name__}: {exc}"}
     return out
 
 
@@ -264,8 +264,8 @@ def ner_path(n: int, seed: int) -> dict:
     """underthesea's ner(), sentence by sentence, on the first ``n`` articles of the corpus."""
     from underthesea import ner
 
-    from pipeline.clean import clean
-    from pipeline.segment import split_sentences
+    from pipeline.read.clean import clean
+    from pipeline.nlp.segment import split_sentences
 
     ner("Công an tỉnh Nghệ An.")  # load the model outside the timing
     sentences = 0

@@ -53,9 +53,9 @@ def main() -> None:
 
     from underthesea import ner, word_tokenize
 
-    from pipeline.clean import clean
-    from pipeline.extract import extract_bytes
-    from pipeline.segment import split_sentences
+    from pipeline.read.clean import clean
+    from pipeline.nlp.extract import extract_bytes
+    from pipeline.nlp.segment import split_sentences
 
     cleaned = [clean(raw).text for _, raw in articles]
     sentences = [[text[s:e] for s, e in split_sentences(text)] for text in cleaned]

@@ -80,7 +80,7 @@ class _Source:
 
 @lru_cache(maxsize=1)
 def _sources() -> list[_Source]:
-    from pipeline.ingest import _manifest_for, outcomes
+    from pipeline.fetch.files import _manifest_for, outcomes
 
     sources = []
     for outcome in outcomes([CORPUS]):

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from underthesea import sent_tokenize, word_tokenize  # noqa: E402
 from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize as ut_tokenize  # noqa: E402
 
-from pipeline.wordseg import WordSegmenter, tokenize  # noqa: E402
+from pipeline.nlp.wordseg import WordSegmenter, tokenize  # noqa: E402
 
 
 def best_of(repeat: int, run: Callable[[], object], before: Callable[[], None] | None = None) -> float:

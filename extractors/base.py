@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from pipeline.segment import sentence_of
+from pipeline.nlp.segment import sentence_of
 from pipeline.text import UPPER
 
 __all__ = ["UPPER", "CAP", "CAP_WORD", "Quote", "quotes", "in_any", "provenance", "semicolon_part", "word_starts"]

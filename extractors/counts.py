@@ -21,9 +21,9 @@ from extractors.dates import is_day_month
 from extractors.models import canonical
 from extractors.places import most_specific, places_in, scope_of
 from gazetteer.lexicon import get_lexicon
-from pipeline.numerals import FIGURE, QUALIFIER_BEFORE
+from extractors.figures import FIGURE, QUALIFIER_BEFORE
 from pipeline.schema import CountFact
-from pipeline.segment import sentence_of
+from pipeline.nlp.segment import sentence_of
 from pipeline.text import parse_number
 
 NAME = "counts"

@@ -25,8 +25,8 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None, input:
 @pytest.fixture
 def facts_of():
     """Extract the facts of a snippet of text (one call = one article)."""
-    from pipeline.clean import CleanArticle
-    from pipeline.extract import extract_article
+    from pipeline.read.clean import CleanArticle
+    from pipeline.nlp.extract import extract_article
 
     def run(text: str, published: date | None = None):
         _, facts = extract_article(CleanArticle(text=text, published=published), "snippet.txt")

@@ -20,7 +20,7 @@ GOLD = ROOT / "corpus" / "gold" / "seeds.jsonl"
 @cache
 def corpus_store() -> Path:
     """Path of a store holding the five bundled articles (built on first call)."""
-    from pipeline.ingest import ingest
+    from pipeline.fetch.files import ingest
     from pipeline.store import Store
 
     directory = Path(tempfile.mkdtemp(prefix="vnfacts-corpus-"))

@@ -1,4 +1,4 @@
-"""Batch (re)processing: incremental, idempotent, crash-safe, distributed (pipeline/batch.py).
+"""Batch (re)processing: incremental, idempotent, crash-safe, distributed (pipeline/batch/run.py).
 
 Real stores, the real command line in subprocesses, real SIGKILLs, a real Dask
 LocalCluster.  The corpus is the bundled articles plus synthetic ones
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import (ENV_VERSIONS, InlineExecutor, current_versions, register_files, run_batch, select_chosen,
+from pipeline.batch.run import (ENV_VERSIONS, InlineExecutor, current_versions, register_files, run_batch, select_chosen,
                             select_stale)
 from pipeline.schema import KINDS
 from pipeline.store import Store
@@ -355,8 +355,8 @@ def test_reprocess_chooses_articles(bundled, work):
 
 
 def test_an_article_reingested_during_the_run_keeps_the_newer_save(bundled, work):
-    from pipeline.ingest import process
-    from pipeline.extract import VERSIONS
+    from pipeline.fetch.files import process
+    from pipeline.nlp.extract import VERSIONS
     from pipeline.store import Source
 
     path = copy_store(bundled, work / "superseded.db")

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from pipeline.clean import clean, clean_text, parse_dateline
-from pipeline.decode import decode_bytes
+from pipeline.read.clean import clean, clean_text, parse_dateline
+from pipeline.read.decode import decode_bytes
 from pipeline.errors import InputError
 
 BODY = (

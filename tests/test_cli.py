@@ -4,7 +4,7 @@ import json
 import sqlite3
 
 from conftest import CORPUS, GOLD, ROOT, run_cli
-from pipeline.clean import clean
+from pipeline.read.clean import clean
 
 
 def test_extract_prints_one_annotation_line_per_input_with_provenance():

@@ -8,10 +8,11 @@ import re
 import pytest
 from crawl_fixture_server import FixtureSite
 
-from pipeline import discover, sites
-from pipeline.htmlpage import canonical_url, parse
-from pipeline.politeness import RobotsRules
-from pipeline.urls import doc_name, normalize
+from pipeline.fetch import discover
+from pipeline.fetch import adapters as sites
+from pipeline.read.html import canonical_url, parse
+from pipeline.fetch.politeness import RobotsRules
+from pipeline.fetch.urls import doc_name, normalize
 
 BASE = "http://127.0.0.1:8000"
 

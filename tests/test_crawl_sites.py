@@ -17,13 +17,13 @@ import pytest
 from crawl_fixture_server import FixtureServer
 from typer.testing import CliRunner
 
-from pipeline.clean import clean
+from pipeline.read.clean import clean
 from pipeline.cli import app
-from pipeline.crawl import Crawler, CrawlOptions
-from pipeline.http import HttpSettings
+from pipeline.fetch.crawl import Crawler, CrawlOptions
+from pipeline.fetch.http import HttpSettings
 from pipeline.schema import KINDS
 from pipeline.store import Store
-from pipeline.urls import normalize
+from pipeline.fetch.urls import normalize
 
 DELAY = 0.2
 SITES = ["congannghean", "antv", "baohanam", "baothanhhoa", "baclieu", "generic", "cand", "bocongan"]

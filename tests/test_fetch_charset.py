@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.charset import (
+from pipeline.read.charset import (
     decode_body,
     syllable_score,
     tcvn3_to_unicode,

@@ -1,4 +1,4 @@
-"""pipeline.http against a real server on 127.0.0.1: politeness, retries, caps, faults."""
+"""pipeline.fetch.http against a real server on 127.0.0.1: politeness, retries, caps, faults."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from crawl_fixture_server import FixtureServer, FixtureSite
 
-from pipeline.http import USER_AGENT, Fetcher, HttpSettings
-from pipeline.politeness import RobotsRules
+from pipeline.fetch.http import USER_AGENT, Fetcher, HttpSettings
+from pipeline.fetch.politeness import RobotsRules
 
 PAGE = "<html><body><p>Phong trào toàn dân bảo vệ an ninh Tổ quốc.</p></body></html>"
 

@@ -13,8 +13,8 @@ import sys
 import pytest
 
 from corpus_store import ROOT, corpus_store
-from pipeline.export import export
-from pipeline.query import article_facts, connect, models_by_province, officials, place_map, search_sentences
+from pipeline.query.export import export
+from pipeline.query.queries import article_facts, connect, models_by_province, officials, place_map, search_sentences
 from pipeline.schema import KINDS
 
 

@@ -1,5 +1,5 @@
-from pipeline.clean import CleanArticle
-from pipeline.segment import make_doc, split_sentences
+from pipeline.read.clean import CleanArticle
+from pipeline.nlp.segment import make_doc, split_sentences
 
 TEXT = (
     "Công an TX. Thái Hòa, Nghệ An\n"

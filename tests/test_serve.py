@@ -19,8 +19,8 @@ from urllib.parse import quote
 import pytest
 
 from corpus_store import ROOT, corpus_store
-from pipeline.query import connect
-from pipeline.serve import CANNED_QUERIES, PLUGINS_DIR, SETTINGS, metadata
+from pipeline.query.queries import connect
+from pipeline.query.serve import CANNED_QUERIES, PLUGINS_DIR, SETTINGS, metadata
 
 CHROMIUM = os.environ.get("VNFACTS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -70,8 +70,8 @@ def _get_all(db: Path, paths: list[str]) -> list:
 
 
 def test_canned_queries_answer_like_the_command_line(db):
-    from pipeline.query import models_by_province, officials
-    from pipeline.verify import verdict_rows, verify
+    from pipeline.query.queries import models_by_province, officials
+    from pipeline.query.verify import verdict_rows, verify
 
     name = db.stem
     claim = "Thanh Hóa có 909 mô hình"
@@ -191,7 +191,7 @@ def _rows(page) -> list[dict[str, str]]:
 
 
 def test_browser_models_by_province(page, server, db):
-    from pipeline.query import models_by_province
+    from pipeline.query.queries import models_by_province
 
     page.goto(f"{server}/{db.stem}/models_by_province")
     assert page.locator("h1").inner_text().startswith("Mô hình theo tỉnh / models by province")

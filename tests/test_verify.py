@@ -1,4 +1,4 @@
-"""Verify a figure (pipeline/verify.py) against the bundled corpus store.
+"""Verify a figure (pipeline/query/verify.py) against the bundled corpus store.
 
 The bar: every non-optional count of corpus/gold is found, with its source
 sentence, from "<figure as written> <unit>"; figures that no article gives
@@ -13,9 +13,9 @@ import re
 import pytest
 
 from corpus_store import GOLD, corpus_store
-from pipeline.query import connect
+from pipeline.query.queries import connect
 from pipeline.text import parse_number
-from pipeline.verify import _NUM, QUALIFIERS, parse_claim, verdict_rows, verify
+from pipeline.query.verify import _NUM, QUALIFIERS, parse_claim, verdict_rows, verify
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +176,7 @@ def test_parse_claim_places():
 
 def test_claims_are_read_with_the_extractors_figure_rules():
     from extractors import counts
-    from pipeline import numerals
+    from extractors import figures as numerals
 
     assert counts.FIGURE is numerals.FIGURE and counts.QUALIFIER_BEFORE is numerals.QUALIFIER_BEFORE
     assert QUALIFIERS is numerals.QUALIFIERS

@@ -1,4 +1,4 @@
-"""pipeline.crf / pipeline.wordseg against underthesea itself.
+"""pipeline.nlp.crf / pipeline.wordseg against underthesea itself.
 
 underthesea (and underthesea_core) are the reference: same model files, so
 the tags, the feature strings, the tokens and the words must agree.  Nothing
@@ -18,8 +18,8 @@ underthesea_core = pytest.importorskip("underthesea_core")
 from underthesea import sent_tokenize, word_tokenize  # noqa: E402
 from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize as ut_tokenize  # noqa: E402
 
-from pipeline.crf import load_model, viterbi  # noqa: E402
-from pipeline.wordseg import WordSegmenter, default_model_dir, get_segmenter, tokenize  # noqa: E402
+from pipeline.nlp.crf import load_model, viterbi  # noqa: E402
+from pipeline.nlp.wordseg import WordSegmenter, default_model_dir, get_segmenter, tokenize  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "articles"
 

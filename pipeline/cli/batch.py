@@ -1,0 +1,146 @@
+"""``vnfacts process`` and ``vnfacts reprocess`` (see pipeline/batch/run.py)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from pipeline.cli.options import DbOption, command, err, fail_line, out
+
+
+class ExecutorName(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+WorkersOption = Annotated[int, typer.Option("--workers", "-w", min=1, help="worker processes extracting (1: in this process)")]
+ExecutorOption = Annotated[ExecutorName, typer.Option("--executor", help="local processes, or a Dask distributed cluster")]
+SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")]
+ProgressOption = Annotated[bool, typer.Option("--progress/--no-progress", help="show the progress bar (default: on a terminal)")]
+
+
+class _Rate(ProgressColumn):
+    def render(self, task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.1f} articles/s" if speed else "… articles/s", style="progress.data.speed")
+
+
+def _check_date(value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@command()
+def process(
+    db: DbOption = None,
+    workers: WorkersOption = 1,
+    executor: ExecutorOption = ExecutorName.local,
+    scheduler: SchedulerOption = None,
+    progress: ProgressOption = None,
+) -> None:
+    """Extract the facts of every article that has none for the current extractor versions."""
+    from pipeline.batch.run import current_versions, select_stale
+    from pipeline.store import Store
+
+    store = Store(db)
+    versions = current_versions()
+    _run(store, select_stale(store, versions), versions, executor, workers, scheduler, progress, "process")
+
+
+@command()
+def reprocess(
+    db: DbOption = None,
+    everything: Annotated[bool, typer.Option("--all", help="every article")] = False,
+    since: Annotated[Optional[str], typer.Option("--since", help="articles ingested on or after DATE")] = None,
+    published_since: Annotated[Optional[str], typer.Option("--published-since", help="articles published on or after DATE")] = None,
+    site: Annotated[Optional[str], typer.Option("--site", help="articles of this site (e.g. antv.gov.vn)")] = None,
+    workers: WorkersOption = 1,
+    executor: ExecutorOption = ExecutorName.local,
+    scheduler: SchedulerOption = None,
+    progress: ProgressOption = None,
+) -> None:
+    """Redo the chosen articles entirely (clean from the raw input, then extract), whatever their versions."""
+    from pipeline.batch.run import current_versions, select_chosen
+    from pipeline.store import Store
+
+    if not (everything or since or published_since or site):
+        raise typer.BadParameter("choose the articles: --all, --since DATE, --published-since DATE or --site SITE")
+    store = Store(db)
+    selection = select_chosen(store, everything=everything, since=_check_date(since),
+                              published_since=_check_date(published_since), site=site)
+    _run(store, selection, current_versions(), executor, workers, scheduler, progress, "reprocess")
+
+
+def _run(store, selection, versions, executor: ExecutorName, workers: int, scheduler, progress, verb: str) -> None:
+    from pipeline.batch.run import make_executor, run_batch
+
+    show = err.is_terminal if progress is None else progress
+    if executor is ExecutorName.dask and not scheduler:
+        raise typer.BadParameter("--executor dask needs --scheduler ADDRESS")
+    runner = make_executor(executor.value, workers, scheduler) if selection.items else None
+    bar = Progress(TextColumn(f"[bold]{verb}[/]"), BarColumn(), MofNCompleteColumn(), _Rate(),
+                   TextColumn("left"), TimeRemainingColumn(), console=err, disable=not show, transient=False)
+    try:
+        with bar:
+            task = bar.add_task(verb, total=len(selection.items))
+            summary = run_batch(store, selection, runner, versions,
+                                on_result=lambda result, s: bar.advance(task)) if runner else None
+    finally:
+        if runner:
+            runner.close()
+    if summary is None:
+        from pipeline.batch.run import Summary
+
+        summary = Summary(skipped=selection.skipped, selection_seconds=selection.seconds)
+    for key, reason in summary.failures:
+        fail_line(key, reason)
+    _print_summary(store, summary, verb)
+    store.close()
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+def _print_summary(store, summary, verb: str) -> None:
+    from pipeline.schema import KINDS
+
+    totals = store.counts_by_table()
+    table = Table(title=f"vnfacts {verb}: {store.path}")
+    table.add_column("what")
+    table.add_column("this run", justify="right")
+    table.add_column("in store", justify="right")
+    table.add_row("articles processed", f"{summary.processed:,}", f"{totals['articles']:,}")
+    table.add_row("  only some kinds rewritten", f"{summary.partial:,}", "")
+    table.add_row("articles skipped", f"{summary.skipped:,}", "")
+    if summary.superseded:
+        table.add_row("  re-ingested during the run (left as is)", f"{summary.superseded:,}", "")
+    table.add_row("articles failed", f"{summary.failed:,}", f"{totals['failures']:,} failures")
+    for kind in KINDS:
+        table.add_row(f"{kind} facts", f"{summary.facts[kind]:,} in {summary.kinds_written[kind]:,} art.",
+                      f"{totals[kind]:,}")
+    done = summary.processed + summary.failed
+    table.add_row("time", f"{summary.seconds:,.1f} s", "")
+    table.add_row("throughput", f"{summary.rate:,.1f} articles/s" if done else "—",
+                  f"{summary.executor or '-'}, {summary.workers} worker(s)")
+    table.add_row("skip check", f"{summary.selection_seconds * 1000:,.0f} ms", f"{summary.skipped:,} up to date")
+    out.print(table)
+    if summary.failures:
+        reasons = Table(title="failures")
+        reasons.add_column("article")
+        reasons.add_column("reason")
+        for key, reason in summary.failures[:50]:
+            reasons.add_row(key, reason)
+        if len(summary.failures) > 50:
+            reasons.add_row("…", f"{len(summary.failures) - 50} more (see the failures table)")
+        out.print(reasons)
+    sys.stdout.flush()
