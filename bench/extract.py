@@ -54,7 +54,8 @@ def main() -> None:
     from underthesea import ner, word_tokenize
 
     from pipeline.read.clean import clean
-    from pipeline.nlp.extract import extract_bytes
+    from pipeline.schema import Source
+    from pipeline.trip import read
     from pipeline.nlp.segment import split_sentences
 
     cleaned = [clean(raw).text for _, raw in articles]
@@ -64,8 +65,8 @@ def main() -> None:
 
     def run_vnfacts() -> None:
         for name, raw in articles:
-            _, facts = extract_bytes(raw, name)
-            json.dumps(facts.annotation(), ensure_ascii=False)
+            outcome = read(Source(key=name, doc=name, raw=raw))
+            json.dumps(outcome.facts.annotation(), ensure_ascii=False)
 
     def run_ner() -> None:
         for article in sentences:

@@ -80,11 +80,11 @@ class _Source:
 
 @lru_cache(maxsize=1)
 def _sources() -> list[_Source]:
-    from pipeline.fetch.files import _manifest_for, outcomes
+    from pipeline.trip import Trip
 
     sources = []
-    for outcome in outcomes([CORPUS]):
-        if outcome.error:
+    for source, outcome in Trip().run_paths([CORPUS]):
+        if not outcome.ok:
             continue
         text = outcome.article.text
         levels: dict[str, str] = {}
@@ -104,7 +104,7 @@ def _sources() -> list[_Source]:
                 spans.append((m.start(), m.end(), "person", name))
         spans.sort()
         lines: dict[int, list[_Sentence]] = {}
-        for s, e in outcome.doc._.sents:
+        for s, e in outcome.sentences:
             slots, last = [], s
             for a, b, what, payload in spans:
                 if s <= a and b <= e and a >= last:
@@ -112,7 +112,7 @@ def _sources() -> list[_Source]:
                     last = b
             lines.setdefault(text.count("\n", 0, s), []).append(_Sentence(text[s:e], tuple(slots)))
         paragraphs = [sents for _, sents in sorted(lines.items()) if sum(len(x.text.split()) for x in sents) >= 12]
-        site = _manifest_for(Path(outcome.source.path)).get("site") or "example.vn"
+        site = source.site or "example.vn"
         sources.append(_Source(paragraphs, site))
     if not sources:
         raise SystemExit(f"no usable article in {CORPUS}")
@@ -228,7 +228,7 @@ def generate(n: int, seed: int = SEED, start: int = 0) -> Iterator[Synthetic]:
 def fill_store(store, n: int, seed: int = SEED, start: int = 0) -> int:
     """Register ``n`` synthetic articles in ``store`` (raw input only, facts to be made by
     ``vnfacts process``); return how many."""
-    from pipeline.store import Source
+    from pipeline.schema import Source
 
     with store.db.atomic():
         for a in generate(n, seed, start):

@@ -1,12 +1,16 @@
 """What every extractor needs from a Doc: provenance, quotes, clause scopes.
 
-An extractor is a function of a ``Doc`` (like a spaCy component).  Results that
-later extractors build on (place mentions, quoted spans) are cached in
-``doc.user_data`` under the keys below, so each is computed once per Doc.
+An extractor is a function of a ``Doc`` (like a spaCy component) that declares
+the Doc attributes it reads (``REQUIRES``) and leaves for later ones
+(``ASSIGNS``); ``pipeline.nlp.extract`` checks the order.  The helpers here
+derive what several extractors read from the segmenter's output (quoted spans,
+word starts), once per Doc, and answer lookups by bisection so that no
+extractor's cost grows faster than the article.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -15,7 +19,7 @@ from spacy.tokens import Doc
 from pipeline.nlp.segment import sentence_of
 from pipeline.text import UPPER
 
-__all__ = ["UPPER", "CAP", "CAP_WORD", "Quote", "quotes", "in_any", "provenance", "semicolon_part", "word_starts"]
+__all__ = ["UPPER", "CAP", "CAP_WORD", "Quote", "Quotes", "quotes", "in_any", "provenance", "semicolon_part", "word_starts"]
 
 # A capitalised Vietnamese syllable (or an all-caps abbreviation such as UBND).
 CAP_WORD = rf"[{UPPER}]\w*"
@@ -71,32 +75,59 @@ def _pair_quotes(text: str, line_start: int) -> list[Quote]:
     return out
 
 
-def quotes(doc: Doc) -> list[Quote]:
+class Quotes(list):
+    """The quoted spans of a text, in order and never overlapping: a lookup by
+    offset is a bisection."""
+
+    def __init__(self, items: list[Quote]):
+        super().__init__(items)
+        self.starts = [q.inner_start for q in items]
+
+    def at(self, offset: int, *, names_only: bool = False) -> Quote | None:
+        """The quote whose inside holds ``offset`` (only quoted names if ``names_only``)."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i >= 0:
+            q = self[i]
+            if q.contains(offset) and not (names_only and q.speech):
+                return q
+        return None
+
+    def within(self, start: int, end: int) -> list[Quote]:
+        """The quotes lying wholly inside text[start:end]."""
+        i = bisect.bisect_left(self.starts, start + 1)
+        out = []
+        for q in self[i:]:
+            if q.start >= end:
+                break
+            if start <= q.start and q.end <= end:
+                out.append(q)
+        return out
+
+
+def quotes(doc: Doc) -> Quotes:
     """Quoted spans, paired per paragraph (quotes never span a line break)."""
-    cached = doc.user_data.get("quotes")
+    cached = doc._.quotes
     if cached is None:
-        cached = []
+        found: list[Quote] = []
         pos = 0
         for line in doc._.text.split("\n"):
             if _QUOTE_MARK.search(line):
-                cached.extend(_pair_quotes(line, pos))
+                found.extend(_pair_quotes(line, pos))
             pos += len(line) + 1
-        doc.user_data["quotes"] = cached
+        cached = doc._.quotes = Quotes(found)
     return cached
 
 
-def in_any(quotes_: list[Quote], offset: int, *, names_only: bool = False) -> Quote | None:
-    for q in quotes_:
-        if q.contains(offset) and not (names_only and q.speech):
-            return q
-    return None
+def in_any(quotes_: Quotes, offset: int, *, names_only: bool = False) -> Quote | None:
+    """The quote of ``quotes_`` holding ``offset``, if any."""
+    return quotes_.at(offset, names_only=names_only)
 
 
 def word_starts(doc: Doc) -> list[int]:
     """Start offsets of the word tokens, for bisecting (computed once per Doc)."""
-    starts = doc.user_data.get("word_starts")
+    starts = doc._.word_starts
     if starts is None:
-        starts = doc.user_data["word_starts"] = [s for s, _ in doc._.words]
+        starts = doc._.word_starts = [s for s, _ in doc._.words]
     return starts
 
 

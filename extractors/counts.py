@@ -28,6 +28,8 @@ from pipeline.text import parse_number
 
 NAME = "counts"
 VERSION = "1"
+REQUIRES = ("text", "norm", "sents", "words", "place_mentions", "main_province", "model_quotes")
+ASSIGNS: tuple[str, ...] = ()
 
 # The word before a number that makes it a name or a reference, not a figure:
 # "Chỉ thị 09", "Thông tư số 124", "thứ 2", "Tổ 5", "ngày 15", "Covid-19".
@@ -122,7 +124,7 @@ def extract(doc: Doc) -> list[CountFact]:
     text, norm = doc._.text, doc._.norm
     starts = word_starts(doc)
     qs = quotes(doc)
-    models_by_offset = doc.user_data.get("model_quotes", {})
+    models_by_offset = doc._.model_quotes
     out: list[CountFact] = []
     for m in FIGURE.finditer(norm):
         s, e = m.start(), m.end()
@@ -163,9 +165,10 @@ def extract(doc: Doc) -> list[CountFact]:
         if qualifier == "hàng":
             continue  # "hàng trăm" has no value; a bare "hàng 3" is not a figure
         model = None
-        for q_start, name in models_by_offset.items():
-            if 0 <= q_start - unit_end <= 2 and unit.lower().startswith("mô hình"):
-                model = name
+        if unit.lower().startswith("mô hình"):  # "1.120 mô hình “…”": the quote right after the unit
+            for q_start in range(unit_end, unit_end + 3):
+                if q_start in models_by_offset:
+                    model = models_by_offset[q_start]
         place = _place_of(doc, qs, s)
         province, _ = scope_of(doc, place)
         out.append(

@@ -19,6 +19,8 @@ from pipeline.schema import DateFact
 
 NAME = "dates"
 VERSION = "1"
+REQUIRES = ("text", "norm", "sents", "published")
+ASSIGNS: tuple[str, ...] = ()
 
 _Y = r"(?:19[4-9]\d|20\d\d)"
 _D = r"(?:[0-2]?\d|3[01])"
@@ -71,10 +73,13 @@ _DOC_TAIL = re.compile(r"(?:giai đoạn|tầm nhìn(?:\s+đến)?(?:\s+năm)?|n
 
 def is_day_month(text: str, start: int, end: int) -> bool:
     """Is the "d/m" at text[start:end] a date rather than a ratio like "13/13"?"""
+    parts = text[start:end].split("/")
+    if len(parts) != 2 or not all(x.strip().isdigit() and len(x.strip()) <= 2 for x in parts):
+        return False  # "1.250/1.300", "126/136": no day or month has three digits or a separator
     before = text[max(0, start - 20) : start]
     if DAY_CONTEXT.search(before) or _DAY_AFTER.match(text, end):
         return True
-    d, m = (int(x) for x in text[start:end].split("/"))
+    d, m = (int(x) for x in parts)
     # "4/5 xã" is a ratio: a count of something out of a total
     if d <= m:
         return False

@@ -19,7 +19,7 @@ import re
 
 from spacy.tokens import Doc
 
-from extractors.base import provenance, quotes, semicolon_part, word_starts
+from extractors.base import Quotes, provenance, quotes, semicolon_part, word_starts
 from extractors.places import Mention, places_in, scope_of
 from gazetteer.lexicon import get_lexicon
 from pipeline.schema import ModelFact
@@ -27,6 +27,8 @@ from pipeline.text import fold, parse_number
 
 NAME = "models"
 VERSION = "1"
+REQUIRES = ("text", "norm", "sents", "words", "place_mentions", "main_province")
+ASSIGNS = ("model_quotes",)
 
 _MODEL = re.compile(r"\bmô hình\b", re.I)
 # Introducers of things that are not models; the longest phrase wins.
@@ -146,15 +148,15 @@ def _count_of(doc: Doc, gap: str, part: tuple[int, int], q) -> int | float | Non
 
 def extract(doc: Doc) -> list[ModelFact]:
     norm, text = doc._.norm, doc._.text
-    all_quotes = [q for q in quotes(doc) if not q.speech]
+    all_quotes = Quotes([q for q in quotes(doc) if not q.speech])
 
     def outside_quotes(mentions: list[Mention]) -> list[Mention]:
-        return [m for m in mentions if not any(o.contains(m.start) for o in all_quotes)]
+        return [m for m in mentions if all_quotes.at(m.start) is None]
 
     by_key: dict[str, tuple[ModelFact, int]] = {}
     model_quotes: dict[int, str] = {}
     for s_start, s_end in doc._.sents:
-        sentence_quotes = [q for q in all_quotes if s_start <= q.start and q.end <= s_end]
+        sentence_quotes = all_quotes.within(s_start, s_end)
         previous_end = s_start
         verdict: bool | None = None
         intro: list[Mention] = []  # places of the part that introduced the current list
@@ -201,7 +203,7 @@ def extract(doc: Doc) -> list[ModelFact]:
             )
             rank = _LEVEL_RANK.get(place.level, 3) if place else 4
             by_key[fact.canonical] = _fuller(by_key.get(fact.canonical), fact, rank)
-    doc.user_data["model_quotes"] = model_quotes
+    doc._.model_quotes = model_quotes
     return sorted((fact for fact, _ in by_key.values()), key=lambda f: f.start)
 
 

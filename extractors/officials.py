@@ -28,6 +28,8 @@ from pipeline.text import fold
 
 NAME = "officials"
 VERSION = "1"
+REQUIRES = ("text", "norm", "sents")
+ASSIGNS: tuple[str, ...] = ()
 
 _SYL = rf"[{UPPER}][\w'’]*"
 # runs up to 8 syllables: a place or an acronym may be glued before the name

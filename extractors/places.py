@@ -11,6 +11,7 @@ Bạc Liêu article is Bạc Liêu's district, not the province of Hòa Bình.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from pipeline.text import fold
 
 NAME = "places"
 VERSION = "1"
+REQUIRES = ("text", "norm", "published")
+ASSIGNS = ("place_mentions", "main_province")
 
 # unit word as written (folded) -> (level, kinds it may denote)
 UNIT_WORDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -142,7 +145,22 @@ def _listed_after(doc: Doc, first: Mention) -> list[Mention]:
     return out
 
 
-def _bare_province_mentions(doc: Doc, named: list[Mention], taken: list[tuple[int, int]]) -> list[Mention]:
+class _Taken:
+    """Character offsets already claimed by a mention (a mask: O(length) per check)."""
+
+    def __init__(self, size: int, spans: list[tuple[int, int]]):
+        self.mask = bytearray(size + 1)
+        for s, e in spans:
+            self.add(s, e)
+
+    def free(self, s: int, e: int) -> bool:
+        return not any(self.mask[s:e])
+
+    def add(self, s: int, e: int) -> None:
+        self.mask[s:e] = b"\x01" * (e - s)
+
+
+def _bare_province_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> list[Mention]:
     """Province names without a unit word ("Thanh Hóa được đánh giá…", "…, Nghệ An").
 
     A name the article also gives to a district or commune ("xã Thanh Hóa") and
@@ -153,10 +171,6 @@ def _bare_province_mentions(doc: Doc, named: list[Mention], taken: list[tuple[in
     lower = {fold(m.name): m for m in named if m.level in ("huyện", "xã")}
     explicit = {fold(m.name) for m in named if m.level == "tỉnh"}
     out: list[Mention] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
-
     for m in _CAP_RUN.finditer(norm):
         words = m.group(0).split()
         for i in range(len(words)):
@@ -167,7 +181,7 @@ def _bare_province_mentions(doc: Doc, named: list[Mention], taken: list[tuple[in
                     continue
                 s = m.start() + len(" ".join(words[:i])) + (1 if i else 0)
                 e = s + len(name)
-                if not free(s, e) or _NOT_PLACE_BEFORE.search(norm[max(0, s - 15) : s]):
+                if not taken.free(s, e) or _NOT_PLACE_BEFORE.search(norm[max(0, s - 15) : s]):
                     continue
                 if key in lower and key not in explicit:
                     twin = lower[key]
@@ -175,12 +189,12 @@ def _bare_province_mentions(doc: Doc, named: list[Mention], taken: list[tuple[in
                 else:
                     found = get_gazetteer().lookup(name, level="tỉnh")
                     out.append(Mention(s, e, text[s:e], "tỉnh", ("tỉnh", "thành phố"), None, found))
-                taken.append((s, e))
+                taken.add(s, e)
                 break
     return out
 
 
-def _parent_mentions(doc: Doc, named: list[Mention], taken: list[tuple[int, int]]) -> list[Mention]:
+def _parent_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> list[Mention]:
     """"(Bình Lục)" after a commune: the district (or province) it lies in."""
     out: list[Mention] = []
     for mention in named:
@@ -188,19 +202,19 @@ def _parent_mentions(doc: Doc, named: list[Mention], taken: list[tuple[int, int]
             continue
         paren = _PAREN.match(doc._.norm, mention.end)
         s, e = paren.start("name"), paren.end("name")
-        if any(not (e <= a or s >= b) for a, b in taken):
+        if not taken.free(s, e):
             continue
         wanted = "huyện" if mention.level == "xã" else "tỉnh"
         found = get_gazetteer().lookup(paren.group("name"), level=wanted)
         if found:
             out.append(Mention(s, e, doc._.text[s:e], wanted, (), None, found))
-            taken.append((s, e))
+            taken.add(s, e)
     return out
 
 
 def _find_mentions(doc: Doc) -> list[Mention]:
     named = _unit_word_mentions(doc)
-    taken = [(m.start, m.end) for m in named]
+    taken = _Taken(len(doc._.norm), [(m.start, m.end) for m in named])
     mentions = named + _bare_province_mentions(doc, named, taken) + _parent_mentions(doc, named, taken)
     mentions.sort(key=lambda x: x.start)
     return mentions
@@ -259,15 +273,17 @@ def _resolve(mentions: list[Mention], published: date | None) -> str | None:
 def extract(doc: Doc) -> list[PlaceFact]:
     mentions = _find_mentions(doc)
     main = _resolve(mentions, doc._.published)
-    doc.user_data["place_mentions"] = mentions
-    doc.user_data["main_province"] = main
+    doc._.place_mentions = Mentions(mentions)
+    doc._.main_province = main
     facts: dict[tuple[str, str, str | None], PlaceFact] = {}
+    named_levels: set[tuple[str, str]] = set()
     for m in mentions:
         # TX Duyên Hải and huyện Duyên Hải are two units of one name and level
         u = m.unit
         key = (fold(m.name), m.level, u.kind if u is not None else m.kind_word)
-        if key in facts or (u is None and any(k[:2] == key[:2] for k in facts)):
+        if key in facts or (u is None and key[:2] in named_levels):
             continue
+        named_levels.add(key[:2])
         facts[key] = PlaceFact(
             name=_display_name(u, m),
             level=m.level,
@@ -293,16 +309,29 @@ def _display_name(u: Unit | None, m: Mention) -> str:
 
 def scope_of(doc: Doc, mention: "Mention | None") -> tuple[str | None, str | None]:
     """(province, its 2025 province) a fact is about: its place's, else the article's main one."""
-    province = mention.province if mention is not None and mention.province else doc.user_data.get("main_province")
+    province = mention.province if mention is not None and mention.province else doc._.main_province
     if province is None:
         return None, None
     units = get_gazetteer().lookup(province, level="tỉnh")
     return province, (units[0].province_2025 if units else None)
 
 
+class Mentions(list):
+    """The article's place mentions, sorted by start: a range lookup is a bisection."""
+
+    def __init__(self, items: list[Mention]):
+        super().__init__(items)
+        self.starts = [m.start for m in items]
+
+    def inside(self, start: int, end: int) -> list[Mention]:
+        i = bisect.bisect_left(self.starts, start)
+        j = bisect.bisect_left(self.starts, end, lo=i)
+        return [m for m in self[i:j] if m.end <= end]
+
+
 def places_in(doc: Doc, start: int, end: int) -> list[Mention]:
-    """Place mentions inside text[start:end] (after ``extract`` ran on the Doc)."""
-    return [m for m in doc.user_data.get("place_mentions", []) if start <= m.start and m.end <= end]
+    """Place mentions inside text[start:end] (``place_mentions``, which ``extract`` assigns)."""
+    return doc._.place_mentions.inside(start, end)
 
 
 _SPECIFICITY = {"xã": 0, "huyện": 1, "tỉnh": 2}

@@ -1,4 +1,5 @@
-"""The boundary types: what the extractors emit and what ANNOTATION.md defines.
+"""The boundary types: an article's source, what the extractors emit, and what
+ANNOTATION.md defines.
 
 Every fact carries its provenance (``sentence``, ``start``, ``end``: character
 offsets into the cleaned article text) and the version of the extractor that
@@ -11,6 +12,35 @@ from datetime import date
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+class Source(BaseModel):
+    """One input and what is known about it: what the article trip starts from.
+
+    ``key`` is the article's identity in the store: its URL, else "file:" and
+    its path relative to the folder it was ingested from.  When that key holds
+    another file's article already, the next of ``alt_keys`` is tried (longer
+    paths, the absolute one last), so two different files never share a key.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    doc: str = Field(description="the name facts carry (ANNOTATION.md's doc): the relative path or the URL's name")
+    raw: bytes
+    url: str | None = None
+    site: str | None = None
+    path: str | None = Field(None, description="where it was read from: a file path as given, or the URL fetched")
+    file: str | None = Field(None, description="a file's absolute path: which file a file: key belongs to")
+    content_type: str | None = Field(None, description="HTTP Content-Type, which may declare a charset")
+    published: date | None = Field(None, description="publication date from a manifest, a sitemap or the store, "
+                                                     "used when the text gives none")
+    alt_keys: tuple[str, ...] = ()
+
+    @property
+    def where(self) -> str:
+        """How messages name the input: its path or URL as the user knows it."""
+        return self.path or self.url or self.key
+
 
 Kind = Literal["models", "counts", "officials", "places", "dates"]
 KINDS: tuple[Kind, ...] = ("models", "counts", "officials", "places", "dates")

@@ -81,6 +81,8 @@ def ascii_fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Digits a cited figure can have: "1.000.000.000.000.000 đồng" (a million billion) has 19.
+MAX_FIGURE_DIGITS = 21
 _GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _DECIMAL = re.compile(r"^\d+(?:,\d+)?$")
 
@@ -92,6 +94,8 @@ def parse_number(token: str) -> int | float | None:
     decimal mark.  Anything else (a date, a phone number, "1,2,3") gives None.
     """
     token = token.strip()
+    if sum(c.isdigit() for c in token) > MAX_FIGURE_DIGITS:
+        return None  # a serial number or a digit dump, not a figure anyone cites
     if _GROUPED.match(token) or _DECIMAL.match(token):
         whole, _, frac = token.replace(".", "").partition(",")
         if frac:

@@ -25,11 +25,11 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None, input:
 @pytest.fixture
 def facts_of():
     """Extract the facts of a snippet of text (one call = one article)."""
+    from pipeline.nlp.extract import extract_doc
+    from pipeline.nlp.segment import make_doc
     from pipeline.read.clean import CleanArticle
-    from pipeline.nlp.extract import extract_article
 
     def run(text: str, published: date | None = None):
-        _, facts = extract_article(CleanArticle(text=text, published=published), "snippet.txt")
-        return facts
+        return extract_doc(make_doc(CleanArticle(text=text, published=published), "snippet.txt"))
 
     return run

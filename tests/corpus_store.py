@@ -20,14 +20,16 @@ GOLD = ROOT / "corpus" / "gold" / "seeds.jsonl"
 @cache
 def corpus_store() -> Path:
     """Path of a store holding the five bundled articles (built on first call)."""
-    from pipeline.fetch.files import ingest
     from pipeline.store import Store
+    from pipeline.trip import Trip
 
     directory = Path(tempfile.mkdtemp(prefix="vnfacts-corpus-"))
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
     path = directory / "corpus.db"
     store = Store(path)
-    summary = ingest([CORPUS], store)
+    summary = Trip(store)
+    for _ in summary.run_paths([CORPUS]):
+        pass
     store.close()
     assert summary.ok == 5 and summary.failed == 0, summary
     return path

@@ -355,9 +355,8 @@ def test_reprocess_chooses_articles(bundled, work):
 
 
 def test_an_article_reingested_during_the_run_keeps_the_newer_save(bundled, work):
-    from pipeline.fetch.files import process
-    from pipeline.nlp.extract import VERSIONS
-    from pipeline.store import Source
+    from pipeline.schema import Source
+    from pipeline.trip import land, read
 
     path = copy_store(bundled, work / "superseded.db")
     store = Store(path)
@@ -371,8 +370,8 @@ def test_an_article_reingested_during_the_run_keeps_the_newer_save(bundled, work
             for unit in units:
                 result = fn(unit)  # extracted from the old raw input …
                 if unit.article_id == first:  # … while the crawler stores a newer version
-                    outcome = process(Source(key=key, doc=doc, raw=newer))
-                    store.save(outcome.source, outcome.article, outcome.doc._.sents, outcome.facts, VERSIONS)
+                    source = Source(key=key, doc=doc, raw=newer)
+                    land(store, source, read(source))
                 yield result
 
     summary = run_batch(store, selection, ReingestedMeanwhile())

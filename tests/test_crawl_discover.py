@@ -9,10 +9,10 @@ import pytest
 from crawl_fixture_server import FixtureSite
 
 from pipeline.fetch import discover
-from pipeline.fetch import adapters as sites
+from pipeline.read import adapters as sites
 from pipeline.read.html import canonical_url, parse
 from pipeline.fetch.politeness import RobotsRules
-from pipeline.fetch.urls import doc_name, normalize
+from pipeline.urls import doc_name, normalize
 
 BASE = "http://127.0.0.1:8000"
 

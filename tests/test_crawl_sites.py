@@ -23,7 +23,7 @@ from pipeline.fetch.crawl import Crawler, CrawlOptions
 from pipeline.fetch.http import HttpSettings
 from pipeline.schema import KINDS
 from pipeline.store import Store
-from pipeline.fetch.urls import normalize
+from pipeline.urls import normalize
 
 DELAY = 0.2
 SITES = ["congannghean", "antv", "baohanam", "baothanhhoa", "baclieu", "generic", "cand", "bocongan"]

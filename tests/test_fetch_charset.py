@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from pipeline.read.charset import (
-    decode_body,
     syllable_score,
     tcvn3_to_unicode,
     to_cp1258,
@@ -14,6 +13,7 @@ from pipeline.read.charset import (
     vni_to_unicode,
 )
 from pipeline.errors import InputError
+from pipeline.read.decode import decode as decode_body
 from pipeline.text import nfc
 
 # (TCVN3 has no byte for capitals with a tone mark, "Ủ": old pages used a capital font)

@@ -1,6 +1,6 @@
 """Sanity checks for the held-out gold (corpus/heldout/gold.jsonl).
 
-Run:  /work/main/.venv/bin/python corpus/heldout/validate.py
+Run from the checkout:  .venv/bin/python corpus/heldout/validate.py
 Checks JSON structure and field types against ANNOTATION.md, that every
 evidence string occurs verbatim in its article, that levels and date
 normalisations are valid, that model places name a place of the same

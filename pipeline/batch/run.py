@@ -45,7 +45,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import time
@@ -56,9 +55,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
-from pipeline.read.clean import CleanArticle
-from pipeline.schema import KINDS, ArticleFacts
+from pipeline.schema import KINDS, Source
 from pipeline.store import Store
+from pipeline.trip import Outcome
 
 __all__ = [
     "ENV_VERSIONS", "WorkUnit", "Result", "Selection", "Summary", "current_versions", "process_article",
@@ -98,46 +97,43 @@ class WorkUnit:
     raw_z: bytes | None  # the raw input as stored: zlib-compressed
     published: str | None  # the stored publication date, the fallback for a text without dateline
     kinds: tuple[str, ...] | None = None  # kinds to rewrite (None: all); the worker extracts all anyway
+    content_type: str | None = None  # the HTTP Content-Type a crawled page came with
 
 
 @dataclass
 class Result:
+    """What a worker sends back: the trip's outcome for one article (plain, picklable)."""
+
     article_id: int
-    article: CleanArticle | None = None
-    sentences: list[tuple[int, int]] | None = None
-    facts: ArticleFacts | None = None
-    error: str | None = None
+    outcome: Outcome
     seconds: float = 0.0
-    raw_sha256: str | None = None  # of the raw input it was made from
 
     @property
     def ok(self) -> bool:
-        return self.error is None
+        return self.outcome.ok
+
+    @property
+    def error(self) -> str | None:
+        return None if self.outcome.ok else self.outcome.reason
 
 
 def process_article(unit: WorkUnit) -> Result:
-    """Decode, clean, segment and extract one stored article (top level: picklable)."""
-    from pipeline.read.clean import clean
-    from pipeline.errors import InputError
-    from pipeline.nlp.extract import extract_article
+    """One stored article through the trip's read (``pipeline.trip.read``): top level, picklable."""
+    from pipeline.trip import Failure, read
 
     started = time.perf_counter()
-    result = Result(unit.article_id)
-    try:
-        if unit.raw_z is None:
-            raise InputError("no raw input stored")
-        raw = zlib.decompress(unit.raw_z)
-        result.raw_sha256 = hashlib.sha256(raw).hexdigest()
-        article = clean(raw, url=unit.url)
-        published = date.fromisoformat(unit.published[:10]) if unit.published else None
-        doc, facts = extract_article(article, unit.doc, published=published)
-        result.article, result.sentences, result.facts = article, list(doc._.sents), facts
-    except InputError as exc:
-        result.error = str(exc)
-    except Exception as exc:  # noqa: BLE001 - one article's bug must not stop the batch
-        result.error = f"{type(exc).__name__}: {exc}"
-    result.seconds = time.perf_counter() - started
-    return result
+    if unit.raw_z is None:
+        outcome: Outcome = Failure(stage="fetch", reason="no raw input stored")
+    else:
+        try:
+            raw = zlib.decompress(unit.raw_z)
+        except zlib.error as exc:
+            outcome = Failure(stage="fetch", reason=f"stored raw input is damaged: {exc}", error_type="zlib.error")
+        else:
+            published = date.fromisoformat(unit.published[:10]) if unit.published else None
+            outcome = read(Source(key=unit.key, doc=unit.doc, raw=raw, url=unit.url, published=published,
+                                  content_type=unit.content_type))
+    return Result(unit.article_id, outcome, time.perf_counter() - started)
 
 
 _WARM = (
@@ -148,10 +144,9 @@ _WARM = (
 
 def warm_up() -> None:
     """Load what every article needs once per worker: gazetteer, segmenter, extractor caches."""
-    from pipeline.read.clean import CleanArticle
-    from pipeline.nlp.extract import extract_article
+    from pipeline.trip import read
 
-    extract_article(CleanArticle(text=_WARM), "warm-up")
+    read(Source(key="warm-up", doc="warm-up", raw=_WARM.encode("utf-8")))
 
 
 def _writer_alive(pid: int) -> bool:
@@ -246,11 +241,12 @@ def work_units(store: Store, selection: Selection) -> Iterator[WorkUnit]:
         chunk = dict(items[i : i + CHUNK])
         marks = ", ".join("?" * len(chunk))
         rows = {r[0]: r for r in store.db.execute(
-            f"SELECT id, key, doc, url, raw, published FROM articles WHERE id IN ({marks})", list(chunk)).fetchall()}
+            f"SELECT id, key, doc, url, raw, published, content_type FROM articles WHERE id IN ({marks})",
+            list(chunk)).fetchall()}
         for article_id, kinds in chunk.items():
             if article_id in rows:  # gone since the selection: nothing to do
-                _, key, doc, url, raw_z, published = rows[article_id]
-                yield WorkUnit(article_id, key, doc or key, url, raw_z, published, kinds)
+                _, key, doc, url, raw_z, published, content_type = rows[article_id]
+                yield WorkUnit(article_id, key, doc or key, url, raw_z, published, kinds, content_type)
 
 
 def register_files(paths: Iterable, store: Store) -> int:
@@ -259,12 +255,14 @@ def register_files(paths: Iterable, store: Store) -> int:
     URL, site and publication date kept, as ``vnfacts ingest`` does.  Return how many."""
     from pathlib import Path
 
-    from pipeline.fetch.files import _manifest_for, expand_paths, source_for
+    from pipeline.fetch.files import Found, sources
 
     n = 0
     with store.db.atomic():
-        for path in expand_paths(Path(p) for p in paths):
-            store.add_raw(source_for(path), published=_manifest_for(path).get("published"))
+        for source in sources(Path(p) for p in paths):
+            if isinstance(source, Found):
+                continue
+            store.add_raw(source, published=source.published.isoformat() if source.published else None)
             n += 1
     return n
 
@@ -371,7 +369,10 @@ class DaskExecutor(_Windowed):
         try:
             return future.result()
         except Exception as exc:  # noqa: BLE001 - a worker died on it (KilledWorker …): that article failed
-            return Result(unit.article_id, error=f"dask: {type(exc).__name__}: {exc}")
+            from pipeline.trip import Failure
+
+            return Result(unit.article_id, Failure(stage="extract", reason=f"dask: {type(exc).__name__}: {exc}",
+                                                   error_type=type(exc).__name__))
         finally:
             future.release()
 
@@ -397,7 +398,6 @@ def make_executor(executor: str = "local", workers: int = 1, scheduler=None):
 
 @dataclass
 class Summary:
-    selected: int = 0
     processed: int = 0
     skipped: int = 0
     failed: int = 0
@@ -417,9 +417,6 @@ class Summary:
         done = self.processed + self.failed
         return done / self.seconds if self.seconds > 0 else 0.0
 
-    @property
-    def skip_rate(self) -> float:
-        return self.skipped / self.selection_seconds if self.selection_seconds > 0 else float("inf")
 
 
 def run_batch(store: Store, selection: Selection, executor, versions: dict[str, str] | None = None,
@@ -429,7 +426,7 @@ def run_batch(store: Store, selection: Selection, executor, versions: dict[str, 
     # WAL + NORMAL: a commit survives the process being killed (not a power cut)
     store.db.execute("PRAGMA synchronous = NORMAL")
     keys = {}
-    summary = Summary(selected=len(selection.items), skipped=selection.skipped,
+    summary = Summary(skipped=selection.skipped,
                       selection_seconds=selection.seconds, executor=executor.name, workers=executor.workers)
     started = time.perf_counter()
 
@@ -441,9 +438,11 @@ def run_batch(store: Store, selection: Selection, executor, versions: dict[str, 
     for result in executor.map(process_article, units()):
         key, kinds = keys.pop(result.article_id)
         summary.extract_seconds += result.seconds
-        if result.ok:
-            written = store.save_extraction(result.article_id, result.article, result.sentences, result.facts,
-                                            versions, kinds=kinds, raw_sha256=result.raw_sha256)
+        outcome = result.outcome
+        if outcome.ok:
+            written = store.save_extraction(result.article_id, outcome.article, outcome.sentences, outcome.facts,
+                                            versions, kinds=kinds, raw_sha256=outcome.raw_sha256,
+                                            warnings=outcome.warnings)
             if written is None:  # re-ingested meanwhile: that save is newer than this extraction
                 summary.superseded += 1
             else:
@@ -452,9 +451,9 @@ def run_batch(store: Store, selection: Selection, executor, versions: dict[str, 
                 if len(written) < len(KINDS):
                     summary.partial += 1
                 for kind in written:
-                    summary.facts[kind] += len(getattr(result.facts, kind))
+                    summary.facts[kind] += len(getattr(outcome.facts, kind))
         else:
-            store.record_article_failure(result.article_id, result.error)
+            store.record_article_failure(result.article_id, outcome.stage, outcome.reason, outcome.error_type)
             summary.failed += 1
             summary.failures.append((key, result.error))
         summary.seconds = time.perf_counter() - started

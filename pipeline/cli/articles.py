@@ -10,25 +10,25 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pipeline.cli.options import DbOption, command, err, fail_line, out
+from pipeline.cli.options import DbOption, command, out
 
 
 @command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="article files (.txt or .html) or directories")],
 ) -> None:
-    """Print one JSON line of facts per input, in the ANNOTATION.md format."""
-    from pipeline.fetch.files import outcomes
+    """Print one JSON line of facts per input, in the ANNOTATION.md format.
 
-    failed = 0
-    for outcome in outcomes(paths):
-        if outcome.error:
-            failed += 1
-            fail_line(outcome.source.path or outcome.source.doc, outcome.error)
-            continue
-        sys.stdout.write(json.dumps(outcome.facts.annotation(), ensure_ascii=False) + "\n")
-        sys.stdout.flush()
-    raise typer.Exit(1 if failed else 0)
+    A failed input gets one line on stderr instead (vnfacts: PATH: reason); exit code 1 if any failed.
+    """
+    from pipeline.trip import Trip
+
+    trip = Trip()
+    for _, outcome in trip.run_paths(paths):
+        if outcome.ok:
+            sys.stdout.write(json.dumps(outcome.facts.annotation(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+    raise typer.Exit(1 if trip.failed or trip.problems else 0)
 
 
 @command()
@@ -36,14 +36,18 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="article files or directories")],
     db: DbOption = None,
 ) -> None:
-    """Store articles and their facts in the SQLite store."""
-    from pipeline.fetch.files import ingest as run
+    """Store articles and their facts in the SQLite store.
+
+    Folders are walked with their subfolders (.txt, .html, .htm, .xhtml, no extension).  A failed
+    input is kept in the failures table with its bytes and reason; exit code 1 if any failed.
+    """
     from pipeline.store import Store
+    from pipeline.trip import Trip
 
     store = Store(db)
-    summary = run(paths, store)
-    for source, reason in summary.failures:
-        fail_line(source, reason)
+    summary = Trip(store)
+    for _ in summary.run_paths(paths):
+        pass
     table = Table(title=f"vnfacts store: {store.path}", show_header=True)
     table.add_column("what")
     table.add_column("this run", justify="right")
@@ -56,7 +60,7 @@ def ingest(
     out.print(table)
     _print_highlights(store)
     store.close()
-    raise typer.Exit(1 if summary.failed else 0)
+    raise typer.Exit(1 if summary.failed or summary.problems else 0)
 
 
 def _print_highlights(store) -> None:
@@ -85,7 +89,7 @@ def evaluate(
 ) -> None:
     """Score extraction against gold: P/R/F1 and attribute accuracy per kind."""
     from pipeline.evaluate import load_jsonl, score
-    from pipeline.fetch.files import outcomes
+    from pipeline.trip import Trip
 
     gold_items = load_jsonl(gold)
     if predictions and len(predictions) == 1 and predictions[0].suffix == ".jsonl":
@@ -94,14 +98,8 @@ def evaluate(
         paths = predictions or [gold.parent.parent / "articles", gold.parent / "articles"]
         paths = [p for p in paths if p.exists()]
         wanted = {g["doc"] for g in gold_items}
-        predicted = []
-        for outcome in outcomes(paths):
-            if outcome.source.doc not in wanted:
-                continue
-            if outcome.error:
-                fail_line(outcome.source.path or outcome.source.doc, outcome.error)
-                continue
-            predicted.append(outcome.facts.annotation())
+        predicted = [outcome.facts.annotation()
+                     for _, outcome in Trip().run_paths(paths, want=lambda source: source.doc in wanted) if outcome.ok]
     report = score(gold_items, predicted)
     if as_json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))

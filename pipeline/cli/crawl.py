@@ -31,7 +31,7 @@ Timeout = Annotated[float, typer.Option("--timeout", min=0.1, help="seconds to w
 Retries = Annotated[int, typer.Option("--retries", min=0, help="retries on connection errors, 5xx and 429")]
 MaxBytes = Annotated[int, typer.Option("--max-bytes", min=1024, help="largest page read, in bytes")]
 UserAgent = Annotated[str, typer.Option("--user-agent", help="User-Agent header: name the crawler and a contact")]
-Site = Annotated[str | None, typer.Option("--site", help="site adapter to use (pipeline/fetch/sites/NAME.toml)")]
+Site = Annotated[str | None, typer.Option("--site", help="site adapter to use (pipeline/read/sites/NAME.toml)")]
 Robots = Annotated[bool, typer.Option("--robots/--ignore-robots", help="obey robots.txt (only ignore it on your own site)")]
 
 
@@ -49,7 +49,7 @@ def _run(command: str, urls: list[str], db, max_pages, since, delay, timeout, re
     from pipeline.fetch.crawl import Crawler, CrawlOptions
     from pipeline.fetch.http import HttpSettings
     from pipeline.store import Store
-    from pipeline.fetch.urls import is_http
+    from pipeline.urls import is_http
 
     bad = [u for u in urls if not is_http(u)]
     if bad:

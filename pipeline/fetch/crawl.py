@@ -8,8 +8,8 @@ The crawl loop over a persistent frontier (``pipeline.crawlstore``):
    next listing page), fetch it politely (``pipeline.http``), store every
    exchange at once (state "fetched");
 3. process it: a feed or sitemap gives links, a listing page gives article
-   links and its next pages, an article page goes through the same
-   decode → clean → extract → ``Store.save`` path as a file does;
+   links and its next pages, an article page goes through the article trip
+   (``pipeline.trip``: decode → clean → segment → extract → store) as a file does;
 4. record the outcome (done, skipped or failed, with the reason).
 
 Killed at any point, the next run with the same start URLs resumes: what is
@@ -27,17 +27,18 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.read import charset
-from pipeline.fetch import discover
-from pipeline.read import html as htmlpage
-from pipeline.fetch import adapters as sites
-from pipeline.read.clean import clean
-from pipeline.fetch.crawlstore import HUB_KINDS, CrawlStore, FrontierEntry, scope_of
 from pipeline.errors import InputError
+from pipeline.fetch import discover
+from pipeline.fetch.crawlstore import HUB_KINDS, CrawlStore, FrontierEntry, scope_of
 from pipeline.fetch.http import Fetcher, FetchResult, HttpSettings
-from pipeline.fetch.adapters import Adapter
-from pipeline.store import Source, Store
-from pipeline.fetch.urls import doc_name, normalize, origin
+from pipeline.read import adapters as sites
+from pipeline.read import html as htmlpage
+from pipeline.read.adapters import Adapter
+from pipeline.read.decode import decode
+from pipeline.schema import Source
+from pipeline.store import Store
+from pipeline.trip import Failure, land, read
+from pipeline.urls import doc_name, normalize, origin
 
 __all__ = ["CrawlOptions", "CrawlStats", "Crawler"]
 
@@ -276,13 +277,14 @@ class Crawler:
                 self._enqueue(discover.sitemap_links(page.body, page.final_url, adapter), entry)
                 self._finish(entry.url, "done", response_id=page.response_id)
             elif kind == "html":
-                decoded = charset.decode_body(page.body, response.header("content-type"))
-                adapter = self._learn(page.final_url, decoded.text, adapter)
+                content_type = response.header("content-type")
                 if entry.kind == "article":
-                    self._ingest(entry, page, decoded)
-                else:
-                    self._enqueue(discover.listing_links(decoded.text, page.final_url, adapter), entry)
-                    self._finish(entry.url, "done", response_id=page.response_id)
+                    self._ingest(entry, page, content_type)
+                    return
+                decoded = decode(page.body, content_type)
+                adapter = self._learn(page.final_url, decoded.text, adapter)
+                self._enqueue(discover.listing_links(decoded.text, page.final_url, adapter), entry)
+                self._finish(entry.url, "done", response_id=page.response_id)
             else:
                 what = "a PDF document" if page.body.startswith(b"%PDF") else (page.content_type or "unknown type")
                 self._fault(entry.url, entry, f"not HTML: {what}", False, raw=page.body,
@@ -290,11 +292,20 @@ class Crawler:
         except InputError as exc:
             self._fault(entry.url, entry, str(exc), False, raw=page.body, response_id=page.response_id)
 
-    def _ingest(self, entry: FrontierEntry, page: _Page, decoded: charset.Decoded) -> None:
-        from pipeline.nlp.extract import VERSIONS, extract_article
-
-        article = clean(decoded.text, url=page.final_url)
-        article = article.model_copy(update={"encoding": decoded.encoding})
+    def _ingest(self, entry: FrontierEntry, page: _Page, content_type: str | None) -> None:
+        """An article page through the trip (``pipeline.trip``), deduplicated, then stored
+        with the frontier's bookkeeping in one transaction."""
+        lastmod = date.fromisoformat(entry.lastmod) if entry.lastmod else None
+        fetched = Source(key=page.final_url, doc=doc_name(page.final_url), raw=page.body, url=page.final_url,
+                         path=entry.url, content_type=content_type, published=lastmod)
+        outcome = read(fetched)
+        if isinstance(outcome, Failure):
+            self._fault(entry.url, entry, outcome.reason, False, raw=page.body, response_id=page.response_id,
+                        stage=outcome.stage, error_type=outcome.error_type)
+            return
+        article = outcome.article
+        # the page's own metadata learns the adapter of a mirror or test server for the pages to come
+        self._learn_from(page.final_url, article.adapter)
         opts = self.options
         if opts.since and article.published and article.published < opts.since and self._only is None:
             self._skip(entry.url, f"published {article.published} before --since {opts.since}", page)
@@ -310,20 +321,22 @@ class Crawler:
             how = "fetched again, unchanged" if self.cs.alias(entry.url) == key else "same canonical URL"
             self._duplicate(entry.url, page, key, how)
             return
-        adapter = self.adapter(page.final_url)
-        lastmod = date.fromisoformat(entry.lastmod) if entry.lastmod else None
         # the site as corpus/manifest.toml names it: its host ("congannghean.vn")
-        reader = sites.get(article.adapter) if article.adapter else adapter
+        reader = sites.get(article.adapter) if article.adapter else self.adapter(page.final_url)
         site = reader.hosts[0] if reader.hosts else (urlsplit(key).hostname or "").removeprefix("www.")
-        source = Source(key=key, doc=doc_name(key), raw=page.body, url=key, site=site, path=entry.url)
-        doc, facts = extract_article(article, source.doc, published=lastmod)
+        source = fetched.model_copy(update={"key": key, "doc": doc_name(key), "url": key, "site": site})
         with self.store.db.atomic():
-            self.store.save(source, article, doc._.sents, facts, VERSIONS)
+            landed = land(self.store, source, outcome)
+            if isinstance(landed, Failure):
+                self._finish(entry.url, "skipped", reason=landed.reason, response_id=page.response_id)
+                self.stats.skipped += 1
+                self.stats.faults.append((entry.url, landed.reason))
+                return
             self._aliases(entry.url, page.final_url, key)
             self.cs.save_article_meta({
                 "key": key, "url": entry.url, "final_url": page.final_url, "canonical": article.canonical,
                 "response_id": page.response_id, "adapter": article.adapter, "author": article.author,
-                "encoding": decoded.encoding, "charset_note": decoded.note,
+                "encoding": article.encoding, "charset_note": "; ".join(outcome.warnings) or None,
             })
             self._finish(entry.url, "done", article_key=key, response_id=page.response_id)
         self.stats.articles += 1
@@ -357,12 +370,13 @@ class Crawler:
         self._event("skipped", url)
 
     def _fault(self, url: str, entry: FrontierEntry, reason: str, retry: bool, *, raw: bytes | None,
-               response_id: int | None) -> None:
+               response_id: int | None, stage: str = "fetch", error_type: str | None = None) -> None:
         """A page that could not be used: recorded with its reason, retried next run if transient."""
         state = "failed" if retry else "skipped"
         with self.store.db.atomic():
             self.cs.mark(url, state, self._run_id, reason=reason, failed=retry, response_id=response_id)
-            self.store.record_failure(url, doc_name(url), reason, raw)
+            self.store.record_failure(Source(key=url, doc=doc_name(url), raw=raw or b"", url=url, path=url),
+                                      stage, reason, error_type)
         if retry:
             self.stats.failed += 1
         else:
@@ -444,13 +458,19 @@ class Crawler:
         if not current.is_generic:
             return current
         found = sites.for_page(htmlpage.identity_urls(htmlpage.parse(html), url))
-        if found is not None:
-            scope = scope_of(url)
-            self._learned[scope] = found
-            if scope in self._roots:  # a crawl of the site's root: now its listings, feeds and sitemaps are known
-                self._seed_site(self._roots[scope], found)
-            return found
-        return current
+        return self._adopt(url, found) if found is not None else current
+
+    def _learn_from(self, url: str, adapter_name: str | None) -> None:
+        """The same, from the adapter the cleaner found reading an article page."""
+        if adapter_name and self.adapter(url).is_generic:
+            self._adopt(url, sites.get(adapter_name))
+
+    def _adopt(self, url: str, found: Adapter) -> Adapter:
+        scope = scope_of(url)
+        self._learned[scope] = found
+        if scope in self._roots:  # a crawl of the site's root: now its listings, feeds and sitemaps are known
+            self._seed_site(self._roots[scope], found)
+        return found
 
     # -- plumbing ----------------------------------------------------------------------
 

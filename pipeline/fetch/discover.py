@@ -19,8 +19,8 @@ from pydantic import BaseModel
 
 from pipeline.read import html as htmlpage
 from pipeline.read.decode import looks_binary
-from pipeline.fetch.adapters import Adapter
-from pipeline.fetch.urls import absolute, normalize
+from pipeline.read.adapters import Adapter
+from pipeline.urls import absolute, normalize
 
 __all__ = ["Kind", "Link", "feed_links", "listing_key", "listing_links", "sitemap_links", "sniff"]
 

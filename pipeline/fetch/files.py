@@ -1,127 +1,138 @@
-"""Files in, articles and facts out: the glue between the stages for local inputs.
+"""Inputs from the local disk: files and folders in, ``Source``s out.
 
-Every input is processed on its own: a bad one gets a one-line reason and is
-recorded (raw bytes kept) while the others go on.
+A folder is walked with its subfolders (hidden ones left out) for the files an
+article can be in: ``.txt``, ``.html``, ``.htm``, ``.xhtml`` and files without
+an extension.  ``manifest.toml`` files give what the file itself cannot: the
+URL, the site and the publication date (see ``corpus/manifest.toml``).
+
+An article's identity (``Source.key``) is its URL when a manifest gives one,
+else ``file:`` and its path relative to the folder it was ingested from (a file
+named on the command line: its name).  If that key already holds another
+file's article, the store takes the next of the longer paths in
+``Source.alt_keys`` (``pipeline.store.Store.key_for``): two different files
+never share a key, and the same file ingested again replaces its article.
 """
 
 from __future__ import annotations
 
 import tomllib
-from functools import lru_cache
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
-from spacy.tokens import Doc
+from pipeline.schema import Source
 
-from pipeline.read.clean import CleanArticle, clean
-from pipeline.errors import InputError
-from pipeline.nlp.extract import VERSIONS, extract_article
-from pipeline.schema import ArticleFacts
-from pipeline.store import Source, Store
-
-__all__ = ["Outcome", "expand_paths", "source_for", "process", "ingest", "MANIFEST"]
+__all__ = ["SUFFIXES", "MANIFEST", "Found", "find_files", "source_for", "sources", "manifest_entry"]
 
 MANIFEST = "manifest.toml"
-_SUFFIXES = {".txt", ".html", ".htm", ".xhtml", ""}
+SUFFIXES = (".txt", ".html", ".htm", ".xhtml", "")
 
 
-@dataclass
-class Outcome:
-    source: Source
-    article: CleanArticle | None = None
-    doc: Doc | None = None
-    facts: ArticleFacts | None = None
-    error: str | None = None
-    article_id: int | None = None
+@dataclass(frozen=True)
+class Found:
+    """A path given or found: a file with the folder it was found in, or a problem."""
+
+    path: Path
+    root: Path  # the folder given (a file given directly: its own folder)
+    problem: str | None = None  # a folder without articles, a path that does not exist
+    unreadable: bool = False  # a file that exists but cannot be read: a failed input
 
 
-@dataclass
-class Summary:
-    ok: int = 0
-    failed: int = 0
-    facts: dict[str, int] = field(default_factory=dict)
-    failures: list[tuple[str, str]] = field(default_factory=list)
+def _is_article_file(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES and path.name != MANIFEST and not path.name.startswith(".")
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, directories expanded to their article files (sorted)."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in _SUFFIXES and f.name != MANIFEST))
+def find_files(paths: Iterable[Path]) -> Iterator[Found]:
+    """Files as given; folders walked (subfolders too, sorted, hidden ones left out)."""
+    for given in paths:
+        if given.is_dir():
+            found = sorted(
+                (p for p in given.rglob("*")
+                 if p.is_file() and _is_article_file(p)
+                 and not any(part.startswith(".") for part in p.relative_to(given).parts[:-1])),
+                key=lambda p: p.relative_to(given).as_posix(),
+            )
+            if not found:
+                yield Found(given, given, problem=f"no article files in this folder or its subfolders "
+                                                  f"(read: {', '.join(s for s in SUFFIXES if s)}, no extension)")
+            for path in found:
+                yield Found(path, given)
+        elif given.exists() or given.is_symlink():
+            yield Found(given, given.parent)
         else:
-            out.append(p)
-    return out
+            yield Found(given, given.parent, problem="no such file or folder")
 
 
-def _manifest_for(path: Path) -> dict:
-    """The manifest entry of a file: manifest.toml next to it or one level up."""
-    for directory in (path.parent, path.parent.parent):
+@lru_cache(maxsize=64)
+def _load_manifest(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text("utf-8")).get("articles", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def manifest_entry(path: Path) -> dict:
+    """The manifest entry of a file: in a manifest.toml of its folder or of a folder
+    above it (up to three levels), by its path relative to that folder or its name."""
+    path = path.absolute()
+    directory = path.parent
+    for _ in range(4):
         candidate = directory / MANIFEST
         if candidate.is_file():
             entries = _load_manifest(candidate)
-            if path.name in entries:
-                return entries[path.name]
+            relative = path.relative_to(directory).as_posix()
+            for name in (relative, path.name):
+                if name in entries:
+                    return entries[name]
+        if directory.parent == directory:
+            break
+        directory = directory.parent
     return {}
 
 
-@lru_cache(maxsize=32)
-def _load_manifest(path: Path) -> dict:
-    return tomllib.loads(path.read_text("utf-8")).get("articles", {})
-
-
-def source_for(path: Path) -> Source:
-    """Read a file; its identity is its URL (from the manifest) or its name."""
-    raw = path.read_bytes()
-    meta = _manifest_for(path)
-    url = meta.get("url") or None
-    return Source(key=url or f"file:{path.name}", doc=path.name, raw=raw, url=url, site=meta.get("site"), path=str(path))
-
-
-def process(source: Source, published: date | None = None) -> Outcome:
-    """Clean, segment and extract one input; errors become ``Outcome.error``."""
-    outcome = Outcome(source)
+def _published(meta: dict) -> date | None:
+    value = meta.get("published")
+    if isinstance(value, date):
+        return value
     try:
-        outcome.article = clean(source.raw, url=source.url)
-        outcome.doc, outcome.facts = extract_article(outcome.article, source.doc, published=published)
-    except InputError as exc:
-        outcome.error = str(exc)
-    return outcome
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
-def ingest(paths: Iterable[Path], store: Store, on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
-    summary = Summary()
-    for outcome in outcomes(paths):
-        if outcome.error is None:
-            outcome.article_id = store.save(outcome.source, outcome.article, outcome.doc._.sents, outcome.facts, VERSIONS)
-            summary.ok += 1
-            for kind in VERSIONS:
-                summary.facts[kind] = summary.facts.get(kind, 0) + len(getattr(outcome.facts, kind))
-        else:
-            where = outcome.source.path or outcome.source.key
-            store.record_failure(where, outcome.source.doc, outcome.error, outcome.source.raw)
-            summary.failed += 1
-            summary.failures.append((where, outcome.error))
-        if on_outcome:
-            on_outcome(outcome)
-    return summary
+def _keys(path: Path, root: Path) -> tuple[str, tuple[str, ...]]:
+    """The key and the longer ones to fall back on: relative to ``root``, then with
+    more of the folders above, then the absolute path."""
+    absolute = path.absolute()
+    relative = absolute.relative_to(root.absolute()).as_posix() if absolute.is_relative_to(root.absolute()) else path.name
+    parts = absolute.parts
+    depth = len(Path(relative).parts)
+    longer = ["/".join(parts[-n:]) for n in range(depth + 1, len(parts))]
+    return f"file:{relative}", tuple(dict.fromkeys(f"file:{k}" for k in (*longer, absolute.as_posix())))
 
 
-def _outcomes(paths: Iterable[Path]) -> Iterator[Outcome]:
-    for path in paths:
-        try:
-            source = source_for(path)
-        except OSError as exc:
-            yield Outcome(Source(key=f"file:{path.name}", doc=path.name, raw=b"", path=str(path)),
-                          error=f"cannot read: {exc.strerror or exc}")
+def source_for(path: Path, root: Path | None = None, raw: bytes | None = None) -> Source:
+    """The ``Source`` of a file (read unless ``raw`` is given); OSError if it cannot be read."""
+    root = root if root is not None else path.parent
+    raw = path.read_bytes() if raw is None else raw
+    meta = manifest_entry(path)
+    url = meta.get("url") or None
+    key, alt_keys = _keys(path, root)
+    doc = key.removeprefix("file:")
+    return Source(key=url or key, alt_keys=() if url else alt_keys, doc=doc, raw=raw, url=url,
+                  site=meta.get("site"), path=str(path), file=path.absolute().as_posix(), published=_published(meta))
+
+
+def sources(paths: Iterable[Path]) -> Iterator[Source | Found]:
+    """A ``Source`` per article file found; a ``Found`` with its problem for a path that
+    gives none (a folder without articles, a missing or unreadable file)."""
+    for found in find_files(paths):
+        if found.problem:
+            yield found
             continue
-        meta = _manifest_for(path)
-        published = date.fromisoformat(meta["published"]) if meta.get("published") else None
-        yield process(source, published=published)
-
-
-def outcomes(paths: Iterable[Path]) -> Iterator[Outcome]:
-    """Process files (directories expanded) one by one, for ``vnfacts extract``."""
-    return _outcomes(expand_paths(paths))
+        try:
+            yield source_for(found.path, found.root)
+        except OSError as exc:
+            yield Found(found.path, found.root, problem=f"cannot read: {exc.strerror or exc}", unreadable=True)

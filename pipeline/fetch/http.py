@@ -34,7 +34,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.fetch.politeness import ROBOTS_AGENT, USER_AGENT, HostGate, RobotsRules
-from pipeline.fetch.urls import normalize, origin
+from pipeline.urls import normalize, origin
 
 __all__ = ["ROBOTS_AGENT", "USER_AGENT", "Exchange", "FetchResult", "Fetcher", "HttpSettings", "is_textual"]
 

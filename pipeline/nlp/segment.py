@@ -1,19 +1,13 @@
-"""Stage 2, normalise and segment: cleaned text in, a spaCy ``Doc`` out.
+"""Stage 2, segment: cleaned text in, a spaCy ``Doc`` out.
 
 The Doc's text is exactly the cleaned (NFC) text, so every token and every
 fact keeps its character offsets.  Sentences never cross a line break (a
-caption or a headline is a sentence of its own).  Words come from
-underthesea's word-segmentation model (``pipeline.wordseg``).
-
-Doc extensions set here, read by the extractors:
-  ``doc._.text``      the cleaned text (``doc.text`` rebuilds it from the tokens on
-                      every call; extractors read this one)
-  ``doc._.words``     (start, end) spans of the word tokens, whitespace left out
-  ``doc._.norm``      the text with one tone placement ("Hoà" -> "Hòa"), same length
-  ``doc._.sents``     list of (start, end) character spans of the sentences
-  ``doc._.published`` publication date or None
-  ``doc._.title``     headline or None
-  ``doc._.name``      the document's name (file base name or URL)
+caption or a headline is a sentence of its own) and are at most
+``MAX_SENTENCE`` characters: a longer run without a full stop (a page whose
+text lost its punctuation) is cut at a space, so the work done per sentence
+stays bounded and the cost of an article linear in its length.  Words come
+from underthesea's word-segmentation model (``pipeline.nlp.wordseg``).  The
+attributes set on the Doc are listed in ``pipeline.nlp.doc``.
 """
 
 from __future__ import annotations
@@ -25,15 +19,14 @@ from functools import lru_cache
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from pipeline.nlp import doc as _doc_attributes  # noqa: F401  registers the Doc extensions
 from pipeline.read.clean import CleanArticle
 from pipeline.text import UPPER, retone
 from pipeline.nlp.wordseg import get_segmenter
 
 __all__ = ["split_sentences", "make_doc", "sentence_of"]
 
-for _name in ("text", "words", "norm", "sents", "published", "title", "name", "facts"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+MAX_SENTENCE = 2000
 
 # An abbreviation or an initial before a full stop does not end a sentence.
 _ABBREV = {"tp", "tx", "th.s", "ths", "ts", "pgs", "gs", "bs", "ks", "mr", "ms", "st", "v.v", "tt", "q", "p", "h", "x", "nxb"}
@@ -50,7 +43,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         pos += len(line) + 1
         start = 0
         for m in _BOUNDARY.finditer(line):
-            before = _WORD_BEFORE.search(line, 0, m.start())
+            before = _WORD_BEFORE.search(line, max(0, m.start() - 40), m.start())  # bounded: linear per line
             word = before.group(1).lower() if before else ""
             if m.group(0).startswith(".") and len(m.group(0)) == 1 and (word in _ABBREV or (len(word) == 1 and word.isalpha())):
                 continue
@@ -62,6 +55,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         chunk = text[s:e]
         s += len(chunk) - len(chunk.lstrip())
         e -= len(chunk) - len(chunk.rstrip())
+        while e - s > MAX_SENTENCE:
+            cut = text.rfind(" ", s + MAX_SENTENCE // 2, s + MAX_SENTENCE)
+            cut = cut if cut > s else s + MAX_SENTENCE
+            out.append((s, cut))
+            s = cut
+            while s < e and text[s].isspace():
+                s += 1
         if e > s:
             out.append((s, e))
     return out

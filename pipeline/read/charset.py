@@ -1,12 +1,12 @@
-"""HTTP bodies to text: which charset, and is the text in a legacy Vietnamese font code.
+"""What decoding needs to know about Vietnamese text: declared charsets, how
+Vietnamese a reading is, and the legacy font encodings.
 
-``pipeline.decode.decode_bytes`` decodes files, where nothing is declared.  A
-fetched page comes with two declarations (the Content-Type header and a
-``<meta charset>``) that are often wrong: a server configured for ISO-8859-1
-serving UTF-8 pages, a migrated site still saying windows-1258.  A wrong single-
-byte charset always "decodes", so we do not trust declarations: every plausible
-decoding is scored by how much of it reads as Vietnamese syllables, and a
-declared charset wins only if it reads (almost) as well as the best.
+The decision itself (which reading of the bytes to believe) is
+``pipeline.read.decode.decode``; this module holds the knowledge it uses.
+Declarations (the Content-Type header, ``<meta charset>``) are often wrong: a
+server configured for ISO-8859-1 serving UTF-8 pages, a migrated site still
+saying windows-1258.  A wrong single-byte charset always "decodes", so every
+plausible reading is scored by how much of it reads as Vietnamese syllables.
 
 Pages written before Unicode used font encodings on top of Latin-1 bytes:
 TCVN3 (ABC, the ".VnTime" fonts: "ViÖt Nam") and VNI ("Vieät Nam").  They
@@ -21,15 +21,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pydantic import BaseModel
-
-from pipeline.read.decode import decode_bytes, looks_binary
-from pipeline.errors import InputError
 from pipeline.text import nfc
 
 __all__ = [
-    "Decoded",
-    "decode_body",
+    "canonical_charset",
     "http_charset",
     "meta_charset",
     "syllable_score",
@@ -41,14 +36,6 @@ __all__ = [
 ]
 
 
-class Decoded(BaseModel):
-    text: str
-    encoding: str = "utf-8"
-    declared: str | None = None
-    legacy: str | None = None  # "tcvn3" or "vni" when converted from a font encoding
-    note: str | None = None  # why a declaration was overruled, or what was converted
-
-
 # --- declarations ----------------------------------------------------------
 
 _CT_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -56,7 +43,8 @@ _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]+encoding\s*=\s*[\"']([\w.:-]+)", re.IGNORECASE)
 
 
-def _canonical(name: str | None) -> str | None:
+def canonical_charset(name: str | None) -> str | None:
+    """Python's name of a charset label (\"UTF8\" -> \"utf-8\"), None if unknown."""
     if not name:
         return None
     try:
@@ -219,86 +207,3 @@ def unicode_to_vni(text: str) -> bytes:
         if seq in (seq.lower(), seq.upper()):  # not the title-case variant
             back.setdefault(ch, seq)
     return "".join(back.get(c, c) for c in unicodedata.normalize("NFC", text)).encode("cp1252")
-
-
-# --- the decision ---------------------------------------------------------
-
-_MARGIN_DECLARED = 0.03  # a declared charset may read this much worse than the best and still win
-_MARGIN_LEGACY = 0.15  # a font-encoding conversion must read this much better to be believed
-_UTF8_PRIOR = 0.1
-
-
-def _try(data: bytes, encoding: str) -> str | None:
-    try:
-        return data.decode(encoding, errors="strict")
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
-def decode_body(data: bytes, content_type: str | None = None) -> Decoded:
-    """Decode a fetched body; raise InputError with the reason when it is not text.
-
-    Order of trust: a BOM; then the candidates (header charset, ``<meta>``
-    charset, UTF-8, Windows-1258) ranked by ``syllable_score``, a declared one
-    kept when it reads nearly as well as the best; then TCVN3/VNI conversions
-    when they read clearly better than anything else.
-    """
-    if not data.strip():
-        raise InputError("empty input")
-    if looks_binary(data):
-        raise InputError("binary data, not text")
-    header = http_charset(content_type)
-    meta = meta_charset(data)
-    declared = header or meta
-    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        if data.startswith(bom):
-            text, enc = decode_bytes(data)
-            return Decoded(text=text, encoding=enc, declared=declared)
-    if data.isascii():
-        return Decoded(text=nfc(data.decode("ascii")), encoding="ascii", declared=declared)
-
-    names: list[str] = []
-    for name in (header, meta, "utf-8", "cp1258"):
-        canonical = _canonical(name)
-        if canonical and canonical not in names:
-            names.append(canonical)
-    scored: list[tuple[float, int, str, str]] = []  # (score, -rank, encoding, text)
-    for rank, name in enumerate(names):
-        text = _try(data, name)
-        if text is not None:
-            # Non-ASCII bytes that happen to be valid UTF-8 are almost never
-            # anything else: UTF-8 gets a head start over single-byte readings.
-            bonus = _UTF8_PRIOR if name == "utf-8" else 0.0
-            scored.append((syllable_score(text) + bonus, -rank, name, text))
-    if not scored:
-        # nothing declared or guessed decodes: let decode_bytes give the reason
-        text, enc = decode_bytes(data, declared)
-        return Decoded(text=text, encoding=enc, declared=declared)
-    best = max(scored)
-    chosen = best
-    for cand in scored:
-        if cand[2] in (_canonical(header), _canonical(meta)) and cand[0] >= best[0] - _MARGIN_DECLARED:
-            chosen = cand
-            break
-    score, _, encoding, text = chosen
-    score -= _UTF8_PRIOR if encoding == "utf-8" else 0.0
-    note = None
-    if declared and _canonical(declared) != encoding:
-        note = f"declared charset {declared} overruled: the text reads as {encoding}"
-
-    # Font encodings sit on Latin-1 bytes, or on their Unicode code points when a
-    # site moved to UTF-8 without converting the text: try both readings.
-    readings = [("cp1252", _try(data, "cp1252") or data.decode("latin-1"))]
-    utf8 = _try(data, "utf-8")
-    if utf8 is not None:
-        readings.append(("utf-8", utf8))
-    legacy: list[tuple[float, str, str, str]] = []
-    for base_name, base in readings:
-        for name, convert in (("tcvn3", tcvn3_to_unicode), ("vni", vni_to_unicode)):
-            converted = convert(base)
-            legacy.append((syllable_score(converted), name, base_name, converted))
-    top = max(legacy, key=lambda x: x[0])
-    if top[0] > score + _MARGIN_LEGACY:
-        return Decoded(text=top[3], encoding=f"{top[2]}+{top[1]}", declared=declared, legacy=top[1],
-                       note=f"text in the {top[1].upper()} font encoding, converted to Unicode")
-    return Decoded(text=nfc(text), encoding=encoding, declared=declared, note=note)

@@ -17,11 +17,11 @@ from importlib import resources
 
 from pydantic import BaseModel
 
-from pipeline.read.decode import decode_bytes, vietnamese_share
+from pipeline.read.decode import Decoded, decode, vietnamese_share
 from pipeline.errors import InputError
 from pipeline.text import nfc
 
-__all__ = ["CleanArticle", "clean", "clean_text", "clean_html", "parse_dateline", "is_html"]
+__all__ = ["CleanArticle", "clean", "clean_decoded", "clean_text", "clean_html", "parse_dateline", "is_html"]
 
 
 class CleanArticle(BaseModel):
@@ -198,7 +198,7 @@ def is_html(text: str) -> bool:
 def clean_html(html: str, url: str | None = None) -> CleanArticle:
     """Article text of an HTML page.
 
-    When the page belongs to a site with an adapter (``pipeline/fetch/sites/*.toml``),
+    When the page belongs to a site with an adapter (``pipeline/read/sites/*.toml``),
     found by its rel=canonical / og:url first and by ``url`` after, the
     adapter's selectors pick title, lead, body, date and author; otherwise, or
     when they find no body, trafilatura extracts the text and htmldate the
@@ -207,7 +207,7 @@ def clean_html(html: str, url: str | None = None) -> CleanArticle:
     Either way the lines then go through ``clean_text``'s chrome rules.
     """
     from pipeline.read import html as htmlpage
-    from pipeline.fetch import adapters as sites
+    from pipeline.read import adapters as sites
 
     soup = htmlpage.parse(html)
     canonical = htmlpage.canonical_url(soup, url)
@@ -294,14 +294,16 @@ def _clean_with_trafilatura(html: str, url: str | None) -> CleanArticle:
                                            "source_format": "html", "author": author})
 
 
-def clean(data: bytes | str, *, url: str | None = None, declared_charset: str | None = None) -> CleanArticle:
-    """Decode if needed, then clean as HTML or as plain text."""
-    encoding = "utf-8"
-    if isinstance(data, bytes):
-        text, encoding = decode_bytes(data, declared_charset)
-    else:
-        text = nfc(data)
-        if not text.strip():
-            raise InputError("empty input")
+def clean_decoded(decoded: Decoded, *, url: str | None = None) -> CleanArticle:
+    """Clean decoded text as HTML or as plain text."""
+    text = decoded.text
+    if not text.strip():
+        raise InputError("empty input")
     article = clean_html(text, url=url) if is_html(text) else clean_text(text)
-    return article.model_copy(update={"encoding": encoding})
+    return article.model_copy(update={"encoding": decoded.encoding})
+
+
+def clean(data: bytes | str, *, url: str | None = None, content_type: str | None = None) -> CleanArticle:
+    """Decode (bytes) if needed, then clean: the read stage in one call."""
+    decoded = decode(data, content_type) if isinstance(data, bytes) else Decoded(text=nfc(data))
+    return clean_decoded(decoded, url=url)

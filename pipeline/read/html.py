@@ -22,7 +22,7 @@ from bs4 import (
     Tag,
 )
 
-from pipeline.fetch.urls import absolute
+from pipeline.urls import absolute
 
 __all__ = [
     "block_lines",

@@ -1,39 +1,32 @@
-"""Stage 4, store: articles, sentences and facts in one SQLite file (sqlite-utils).
+"""Stage 4, store: the writes of articles, sentences, facts and failures (sqlite-utils).
 
-Schema (every fact row points to its article, its sentence, its character
-span in the article's cleaned text and the extractor version that made it):
-
-  articles          one row per article, keyed by ``key`` (URL, else "file:<name>"),
-                    with the raw input kept (zlib-compressed) and its hashes
-  sentences         the article's sentences; ``sentences_fts`` searches them
-                    (FTS5, ``unicode61 remove_diacritics 2``: "Ha Noi" finds "Hà Nội")
-  models, counts, officials, places, dates
-                    the facts; places link to ``gazetteer_units``, models to
-                    ``canonical_models``, officials to ``people``
-  extractions       which extractor versions made an article's facts
-  failures          inputs that could not become articles, with the reason
-                    and the raw bytes
-
-Saving an article replaces all of its rows in one transaction: re-ingesting
-never duplicates and a crash never leaves half an article.
+Every fact row points to its article, its sentence, its character span in the
+article's cleaned text and the extractor version that made it (the tables are
+described in ``pipeline.store.migrations``).  Saving an article replaces all of
+its rows in one transaction: re-ingesting never duplicates and a crash never
+leaves half an article.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import math
 import os
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
-from pipeline.read.clean import CleanArticle
-from extractors.figures import unit_key
-from pipeline.schema import KINDS, ArticleFacts
 
-__all__ = ["Source", "Store", "default_db_path", "FACT_COLUMNS", "FACT_ROW_COLUMNS"]
+from extractors.figures import unit_key
+from pipeline.read.clean import CleanArticle
+from pipeline.schema import KINDS, ArticleFacts, Source
+from pipeline.store import migrations
+from pipeline.store.migrations import FACT_COLUMNS, FACT_ROW_COLUMNS
+
+__all__ = ["Source", "Store", "default_db_path", "sqlite_value"]
 
 DEFAULT_DB = Path("data/vnfacts.db")
 
@@ -42,68 +35,17 @@ def default_db_path() -> Path:
     return Path(os.environ.get("VNFACTS_DB") or DEFAULT_DB)
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where an input came from; ``key`` identifies the article across re-ingests."""
-
-    key: str
-    doc: str
-    raw: bytes
-    url: str | None = None
-    site: str | None = None
-    path: str | None = None
+_INT64 = (-(2**63), 2**63 - 1)
 
 
-_PROVENANCE = {
-    "article_id": int, "sentence_id": int, "start": int, "end": int,
-    "evidence": str, "extractor": str, "version": str,
-}
-# ``province``/``province_2025``/``published``/``unit_key`` repeat what a join would
-# give (the fact's place or the article): the questions users ask most
-# (models by province, verify a figure) then read one indexed table.
-FACT_COLUMNS: dict[str, dict[str, type]] = {
-    "models": {"name": str, "canonical": str, "place": str, "place_code": str, "count": float, "sponsor": str,
-               "province": str, "province_2025": str, "published": str},
-    "counts": {"value": float, "denominator": float, "unit": str, "qualifier": str, "figure": str,
-               "model": str, "model_canonical": str, "place": str, "place_code": str,
-               "province": str, "unit_key": str, "published": str},
-    "officials": {"name": str, "person_key": str, "rank": str, "title": str},
-    "places": {"name": str, "level": str, "province": str, "kind": str, "unit_code": str,
-               "province_2025": str, "lat": float, "lon": float},
-    "dates": {"value": str, "figure": str},
-}
-
-# the columns of a fact row (all but ``id``), in the order ``Store._fact_rows`` gives them
-FACT_ROW_COLUMNS: dict[str, tuple[str, ...]] = {kind: (*_PROVENANCE, *columns) for kind, columns in FACT_COLUMNS.items()}
-
-
-# One row per (province, canonical model), kept up to date by triggers as
-# model rows come and go, so "which provinces reported which models" reads a
-# few thousand rows instead of aggregating every model fact.
-MODEL_REPORTS_SQL = """
-CREATE TABLE IF NOT EXISTS model_reports (
-  province TEXT, canonical TEXT, province_2025 TEXT, count REAL, articles INTEGER,
-  first_reported TEXT, last_reported TEXT,
-  PRIMARY KEY (province, canonical)
-);
-CREATE INDEX IF NOT EXISTS model_reports_canonical ON model_reports(canonical);
-"""
-# Recompute the one report of the (province, model) a model row joins or leaves.
-_REPORT_OF = """
-  DELETE FROM model_reports WHERE province IS {row}.province AND canonical = {row}.canonical;
-  INSERT INTO model_reports
-  SELECT {row}.province, {row}.canonical, MAX(province_2025),
-         (SELECT count FROM models l WHERE l.province IS {row}.province AND l.canonical = {row}.canonical
-             AND l.count IS NOT NULL ORDER BY l.published IS NULL, l.published DESC, l.article_id DESC LIMIT 1),
-         COUNT(DISTINCT article_id), MIN(published), MAX(published)
-  FROM models WHERE province IS {row}.province AND canonical = {row}.canonical
-  HAVING COUNT(*) > 0;
-"""
-MODEL_REPORTS_SQL += "".join(
-    f"CREATE TRIGGER IF NOT EXISTS model_reports_{event.lower()} AFTER {event} ON models BEGIN"
-    f"{_REPORT_OF.format(row=row)}END;\n"
-    for event, row in (("INSERT", "NEW"), ("DELETE", "OLD"))
-)
+def sqlite_value(value):
+    """A value SQLite can hold: an int beyond 64 bits becomes a float, a float
+    that is not finite becomes NULL (never an OverflowError mid-batch)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if isinstance(value, int):
+        return value if _INT64[0] <= value <= _INT64[1] else float(value)
+    return value if math.isfinite(value) else None
 
 
 def _now() -> str:
@@ -120,113 +62,45 @@ class Store:
         self.db = sqlite_utils.Database(self.path)
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA journal_mode = WAL")
-        self.ensure_schema()
-
-    # -- schema -----------------------------------------------------------
-
-    def ensure_schema(self) -> None:
-        db = self.db
-        if "articles" in db.table_names():
-            self._upgrade()
-            return
-        with db.atomic():
-            db["articles"].create(
-                {
-                    "id": int, "key": str, "doc": str, "url": str, "site": str, "source_path": str,
-                    "title": str, "published": str, "main_province": str, "text": str,
-                    "raw": bytes, "raw_sha256": str, "text_sha256": str, "encoding": str,
-                    "source_format": str, "ingested_at": str,
-                },
-                pk="id",
-            )
-            db["articles"].create_index(["key"], unique=True)
-            db["articles"].create_index(["text_sha256"])
-            db["sentences"].create(
-                {"id": int, "article_id": int, "idx": int, "start": int, "end": int, "text": str},
-                pk="id",
-                foreign_keys=[("article_id", "articles", "id")],
-            )
-            db["sentences"].create_index(["article_id", "idx"], unique=True)
-            db["gazetteer_units"].create(
-                {"code": str, "name": str, "full_name": str, "level": str, "kind": str, "era": str,
-                 "province": str, "district": str, "lat": float, "lon": float, "province_2025": str,
-                 "parent_code": str},
-                pk="code",
-            )
-            db["canonical_models"].create({"key": str, "name": str}, pk="key")
-            db["people"].create({"key": str, "name": str}, pk="key")
-            for kind, columns in FACT_COLUMNS.items():
-                fks = [("article_id", "articles", "id"), ("sentence_id", "sentences", "id")]
-                if kind == "places":
-                    fks.append(("unit_code", "gazetteer_units", "code"))
-                if kind == "models":
-                    fks.append(("canonical", "canonical_models", "key"))
-                if kind == "officials":
-                    fks.append(("person_key", "people", "key"))
-                db[kind].create({"id": int, **_PROVENANCE, **columns}, pk="id", foreign_keys=fks)
-                db[kind].create_index(["article_id"])
-            db["places"].create_index(["province", "level"])
-            db["counts"].create_index(["value"])
-            db["counts"].create_index(["unit_key", "province"])
-            db["models"].create_index(["canonical"])
-            db["models"].create_index(["province", "canonical"])
-            db["officials"].create_index(["person_key"])
-            db["extractions"].create(
-                {"article_id": int, "kind": str, "version": str, "extracted_at": str},
-                pk=("article_id", "kind"),
-                foreign_keys=[("article_id", "articles", "id")],
-            )
-            db["failures"].create(
-                {"id": int, "source": str, "doc": str, "reason": str, "raw": bytes, "raw_sha256": str,
-                 "failed_at": str, "resolved": int},
-                pk="id",
-            )
-            db["failures"].create_index(["source"])
-            db["sentences"].enable_fts(["text"], tokenize="unicode61 remove_diacritics 2", create_triggers=True)
-            db.executescript(MODEL_REPORTS_SQL)
-            self._load_gazetteer()
-
-    def _upgrade(self) -> None:
-        """Bring a store made by an earlier version up to this schema (columns added
-        since are NULL until ``vnfacts reprocess --all``)."""
-        db = self.db
-        missing = [(kind, column, kind_type) for kind, columns in FACT_COLUMNS.items()
-                   for column, kind_type in columns.items() if column not in db[kind].columns_dict]
-        if not missing and "model_reports" in db.table_names():
-            return
-        with db.atomic():
-            for kind, column, kind_type in missing:
-                db[kind].add_column(column, kind_type)
-            db["counts"].create_index(["unit_key", "province"], if_not_exists=True)
-            db["models"].create_index(["province", "canonical"], if_not_exists=True)
-            db.executescript(MODEL_REPORTS_SQL)
-
-    def _load_gazetteer(self) -> None:
-        from gazetteer import get_gazetteer
-
-        self.db["gazetteer_units"].insert_all(get_gazetteer().rows(), batch_size=2000)
+        migrations.ensure(self.db)
 
     # -- writes -----------------------------------------------------------
 
+    def key_for(self, source: Source) -> str:
+        """The key ``source`` is stored under: its own, unless an article of another
+        file holds it; then the first of its ``alt_keys`` that is free or its own."""
+        candidates = (source.key, *source.alt_keys)
+        if source.file is None:
+            return source.key
+        for key in candidates:
+            row = self.db.execute("SELECT source_path FROM articles WHERE key = ?", [key]).fetchone()
+            if row is None or row[0] == source.file:
+                return key
+        return candidates[-1]
+
     def save(self, source: Source, article: CleanArticle, sentences: list[tuple[int, int]], facts: ArticleFacts,
-             versions: dict[str, str]) -> int:
+             versions: dict[str, str], warnings: list[str] | None = None) -> int:
         """Store (or replace) one article and all its facts atomically; return its id.
 
-        ``sentences`` are the (start, end) spans the facts' ``sentence_index`` refer to.
+        ``sentences`` are the (start, end) spans the facts' ``sentence_index`` refer to;
+        ``warnings`` what the trip noticed on the way (bytes replaced in decoding …).
         """
         db = self.db
         text = article.text
-        row = {
-            "key": source.key, "doc": source.doc, "url": source.url, "site": source.site,
-            "source_path": source.path, "title": article.title,
-            "published": facts.published.isoformat() if facts.published else None,
-            "main_province": facts.main_province, "text": text,
-            "raw": zlib.compress(source.raw, 6), "raw_sha256": hashlib.sha256(source.raw).hexdigest(),
-            "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            "encoding": article.encoding, "source_format": article.source_format, "ingested_at": _now(),
-        }
         with db.atomic():
-            existing = self.article_id(source.key)
+            key = self.key_for(source)
+            row = {
+                "key": key, "doc": source.doc, "url": source.url, "site": source.site,
+                "source_path": source.file or source.path, "title": article.title,
+                "published": facts.published.isoformat() if facts.published else None,
+                "main_province": facts.main_province, "text": text,
+                "raw": zlib.compress(source.raw, 6), "raw_sha256": hashlib.sha256(source.raw).hexdigest(),
+                "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                "encoding": article.encoding, "source_format": article.source_format, "ingested_at": _now(),
+                "warnings": json.dumps(warnings, ensure_ascii=False) if warnings else None,
+                "content_type": source.content_type,
+            }
+            existing = self.article_id(key)
             if existing is not None:
                 self._delete_article_rows(existing)
                 db["articles"].update(existing, row)
@@ -235,7 +109,7 @@ class Store:
                 article_id = db["articles"].insert(row).last_pk
             sentence_ids = self._save_sentences(article_id, text, sentences)
             self._save_facts(article_id, sentence_ids, text, facts, versions)
-            db.execute("UPDATE failures SET resolved = 1 WHERE source = ?", [source.path or source.key])
+            db.execute("UPDATE failures SET resolved = 1 WHERE source = ? OR key = ?", [source.where, key])
         return article_id
 
     def _delete_article_rows(self, article_id: int) -> None:
@@ -266,7 +140,7 @@ class Store:
                 elif column == "unit_key":
                     row.append(unit_key(fact.unit))
                 else:
-                    row.append(data.get("text" if column == "figure" else column))
+                    row.append(sqlite_value(data.get("text" if column == "figure" else column)))
             rows.append(tuple(row))
         return rows
 
@@ -293,14 +167,21 @@ class Store:
             conn.execute("INSERT OR REPLACE INTO extractions (article_id, kind, version, extracted_at) VALUES (?, ?, ?, ?)",
                          [article_id, kind, versions[kind], now])
 
-    def record_failure(self, source: str, doc: str, reason: str, raw: bytes | None) -> None:
-        """Keep an input that failed, with its reason, so nothing is lost."""
+    def record_failure(self, source: Source, stage: str, reason: str, error_type: str | None = None) -> None:
+        """Keep an input that failed, with where it failed and why, so nothing is lost.
+
+        The raw bytes are kept; the same failure of the same bytes, still
+        unresolved, is recorded once (a rerun adds nothing)."""
+        raw = source.raw
+        sha = hashlib.sha256(raw).hexdigest() if raw is not None else None
         with self.db.atomic():
+            if self.db.execute("SELECT 1 FROM failures WHERE source = ? AND reason = ? AND raw_sha256 IS ? "
+                               "AND resolved = 0", [source.where, reason, sha]).fetchone():
+                return
             self.db["failures"].insert({
-                "source": source, "doc": doc, "reason": reason,
-                "raw": zlib.compress(raw, 6) if raw is not None else None,
-                "raw_sha256": hashlib.sha256(raw).hexdigest() if raw is not None else None,
-                "failed_at": _now(), "resolved": 0,
+                "source": source.where, "key": source.key, "doc": source.doc, "stage": stage, "reason": reason,
+                "error_type": error_type, "raw": zlib.compress(raw, 6) if raw is not None else None,
+                "raw_sha256": sha, "failed_at": _now(), "resolved": 0,
             })
 
     # -- batch (re)processing: ``vnfacts process`` / ``reprocess`` (pipeline/batch/run.py) ----
@@ -315,13 +196,15 @@ class Store:
         """
         db = self.db
         sha = hashlib.sha256(source.raw).hexdigest()
-        row = {
-            "key": source.key, "doc": source.doc, "url": source.url, "site": source.site,
-            "source_path": source.path, "published": published, "raw": zlib.compress(source.raw, 6),
-            "raw_sha256": sha, "ingested_at": _now(),
-        }
         with db.atomic():
-            found = db.execute("SELECT id, raw_sha256 FROM articles WHERE key = ?", [source.key]).fetchone()
+            key = self.key_for(source)
+            row = {
+                "key": key, "doc": source.doc, "url": source.url, "site": source.site,
+                "source_path": source.file or source.path, "published": published,
+                "raw": zlib.compress(source.raw, 6), "raw_sha256": sha, "ingested_at": _now(),
+                "content_type": source.content_type,
+            }
+            found = db.execute("SELECT id, raw_sha256 FROM articles WHERE key = ?", [key]).fetchone()
             if found is None:
                 return db["articles"].insert(row).last_pk
             if found[1] != sha:
@@ -350,7 +233,7 @@ class Store:
 
     def save_extraction(self, article_id: int, article: CleanArticle, sentences: list[tuple[int, int]],
                         facts: ArticleFacts, versions: dict[str, str], kinds: Iterable[str] | None = None,
-                        raw_sha256: str | None = None) -> list[str] | None:
+                        raw_sha256: str | None = None, warnings: list[str] | None = None) -> list[str] | None:
         """Store a re-extraction of a stored article in one transaction; return the kinds written.
 
         ``raw_sha256``: the hash of the raw input the extraction was made from; if the
@@ -369,12 +252,12 @@ class Store:
         wanted = set(KINDS if kinds is None else kinds)
         with db.atomic():
             found = db.execute("SELECT key, text_sha256, title, published, main_province, encoding, source_format, "
-                               "raw_sha256 FROM articles WHERE id = ?", [article_id]).fetchone()
+                               "warnings, raw_sha256 FROM articles WHERE id = ?", [article_id]).fetchone()
             if found is None:
                 raise KeyError(f"no article {article_id}")
-            if raw_sha256 is not None and found[7] != raw_sha256:
+            if raw_sha256 is not None and found[8] != raw_sha256:
                 return None
-            key, found = found[0], found[:7]
+            key, found = found[0], found[:8]
             stored = db.execute("SELECT id, [start], [end] FROM sentences WHERE article_id = ? ORDER BY idx",
                                 [article_id]).fetchall()
             spans = [(int(s), int(e)) for s, e in sentences]
@@ -400,24 +283,26 @@ class Store:
                 "published": facts.published.isoformat() if facts.published else None,
                 "main_province": facts.main_province, "encoding": article.encoding,
                 "source_format": article.source_format,
+                "warnings": json.dumps(warnings, ensure_ascii=False) if warnings else None,
             }
             if tuple(fields.values()) != tuple(found[1:]):
                 db.execute(f"UPDATE articles SET text = ?, {', '.join(f'[{c}] = ?' for c in fields)} WHERE id = ?",
                            [text, *fields.values(), article_id])
             self._save_facts(article_id, sentence_ids, text, facts, versions, kinds=wanted)
-            db.execute("UPDATE failures SET resolved = 1 WHERE source = ? AND resolved = 0", [key])
+            db.execute("UPDATE failures SET resolved = 1 WHERE (source = ? OR key = ?) AND resolved = 0", [key, key])
         return [kind for kind in KINDS if kind in wanted]
 
-    def record_article_failure(self, article_id: int, reason: str) -> bool:
-        """Record that a stored article could not be (re)processed; False if that very
-        failure is already recorded and unresolved (a rerun adds nothing)."""
+    def record_article_failure(self, article_id: int, stage: str, reason: str, error_type: str | None = None) -> bool:
+        """Record that a stored article could not be (re)processed (its raw input stays in
+        ``articles``); False if that very failure is already recorded and unresolved."""
         db = self.db
         with db.atomic():
             key, doc, sha = db.execute("SELECT key, doc, raw_sha256 FROM articles WHERE id = ?", [article_id]).fetchone()
             if db.execute("SELECT 1 FROM failures WHERE source = ? AND reason = ? AND resolved = 0",
                           [key, reason]).fetchone():
                 return False
-            db["failures"].insert({"source": key, "doc": doc, "reason": reason, "raw": None, "raw_sha256": sha,
+            db["failures"].insert({"source": key, "key": key, "doc": doc, "stage": stage, "reason": reason,
+                                   "error_type": error_type, "raw": None, "raw_sha256": sha,
                                    "failed_at": _now(), "resolved": 0})
         return True
 

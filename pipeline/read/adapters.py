@@ -1,9 +1,9 @@
-"""Site adapters as data: one TOML file per site in ``pipeline/fetch/sites/``.
+"""Site adapters as data: one TOML file per site in ``pipeline/read/sites/``.
 
 An adapter says where a site's articles are (start pages, feeds, sitemaps,
 the shape of an article URL, how listing pages paginate) and how to read one
 (CSS selectors for title, lead, body, date, author, and the chrome to drop
-inside the body).  Adding a site is adding a file; see ``pipeline/fetch/sites/README.md``.
+inside the body).  Adding a site is adding a file; see ``pipeline/read/sites/README.md``.
 
 Any other site goes through the ``generic`` adapter: links that look like
 articles, trafilatura for the text, htmldate for the date.
@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from courlan import is_navigation_page, is_not_crawlable
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.fetch.urls import host
+from pipeline.urls import host
 
 __all__ = [
     "Adapter",
@@ -156,7 +156,7 @@ _cache: dict[str, Adapter] | None = None
 
 
 def _bundled_files() -> list[tuple[str, str]]:
-    folder = resources.files("pipeline.fetch").joinpath("sites")
+    folder = resources.files("pipeline.read").joinpath("sites")
     return sorted((entry.name, entry.read_text("utf-8")) for entry in folder.iterdir()
                   if entry.name.endswith(".toml"))
 
@@ -165,7 +165,7 @@ def load_adapters(extra: Iterable[Path | str] = ()) -> dict[str, Adapter]:
     """Bundled adapters, then those in ``$VNFACTS_SITES`` and ``extra`` (later ones replace earlier)."""
     found: dict[str, Adapter] = {}
     for name, text in _bundled_files():
-        adapter = Adapter.model_validate({**tomllib.loads(text), "source": f"pipeline/fetch/sites/{name}"})
+        adapter = Adapter.model_validate({**tomllib.loads(text), "source": f"pipeline/read/sites/{name}"})
         found[adapter.name] = adapter
     dirs = [d for d in os.environ.get("VNFACTS_SITES", "").split(os.pathsep) if d] + [str(d) for d in extra]
     for directory in dirs:
