@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from pipeline.read.clean import clean, clean_text, parse_dateline
+from pipeline.read.clean import clean, clean_text
+from pipeline.read.dateline import parse_dateline
 from pipeline.read.decode import decode
 from pipeline.errors import InputError
 

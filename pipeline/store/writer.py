@@ -26,7 +26,7 @@ from pipeline.schema import KINDS, ArticleFacts, Source
 from pipeline.store import migrations
 from pipeline.store.migrations import FACT_COLUMNS, FACT_ROW_COLUMNS
 
-__all__ = ["Source", "Store", "default_db_path", "sqlite_value"]
+__all__ = ["Source", "Store", "default_db_path", "fact_ids", "sqlite_value"]
 
 DEFAULT_DB = Path("data/vnfacts.db")
 
@@ -46,6 +46,19 @@ def sqlite_value(value):
     if isinstance(value, int):
         return value if _INT64[0] <= value <= _INT64[1] else float(value)
     return value if math.isfinite(value) else None
+
+
+def fact_ids(key: str, kind: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Stable row ids of an article's facts of one kind: a 63-bit hash of the article key,
+    the kind and the evidence span (and its rank among facts of that very span), so that a
+    reprocess finding the same fact gives it the same id and links to it keep working."""
+    seen: dict[tuple[int, int], int] = {}
+    out = []
+    for span in spans:
+        n = seen[span] = seen.get(span, -1) + 1
+        digest = hashlib.blake2b(f"{key}\t{kind}\t{span[0]}\t{span[1]}\t{n}".encode("utf-8"), digest_size=8).digest()
+        out.append(int.from_bytes(digest, "big") >> 1)
+    return out
 
 
 def _now() -> str:
@@ -108,7 +121,7 @@ class Store:
             else:
                 article_id = db["articles"].insert(row).last_pk
             sentence_ids = self._save_sentences(article_id, text, sentences)
-            self._save_facts(article_id, sentence_ids, text, facts, versions)
+            self._save_facts(key, article_id, sentence_ids, text, facts, versions)
             db.execute("UPDATE failures SET resolved = 1 WHERE source = ? OR key = ?", [source.where, key])
         return article_id
 
@@ -144,7 +157,7 @@ class Store:
             rows.append(tuple(row))
         return rows
 
-    def _save_facts(self, article_id: int, sentence_ids: list[int], text: str, facts: ArticleFacts,
+    def _save_facts(self, key: str, article_id: int, sentence_ids: list[int], text: str, facts: ArticleFacts,
                     versions: dict[str, str], kinds: Iterable[str] = KINDS) -> None:
         """Insert the facts of ``kinds`` and their ``extractions`` rows (plain executemany: the
         writer of ``vnfacts process`` spends its time here)."""
@@ -160,10 +173,11 @@ class Store:
         for kind in kinds:
             rows = self._fact_rows(kind, article_id, sentence_ids, text, facts, versions[kind])
             if rows:
-                columns = FACT_ROW_COLUMNS[kind]
+                columns = ("id", *FACT_ROW_COLUMNS[kind])
+                ids = fact_ids(key, kind, [(f.start, f.end) for f in getattr(facts, kind)])
                 conn.executemany(
                     f"INSERT INTO [{kind}] ({', '.join(f'[{c}]' for c in columns)}) "
-                    f"VALUES ({', '.join('?' * len(columns))})", rows)
+                    f"VALUES ({', '.join('?' * len(columns))})", [(i, *row) for i, row in zip(ids, rows)])
             conn.execute("INSERT OR REPLACE INTO extractions (article_id, kind, version, extracted_at) VALUES (?, ?, ?, ?)",
                          [article_id, kind, versions[kind], now])
 
@@ -265,8 +279,10 @@ class Store:
                 sentence_ids = [r[0] for r in stored]
                 for kind in KINDS:
                     if kind not in wanted:
-                        fresh = self._fact_rows(kind, article_id, sentence_ids, text, facts, versions[kind])
-                        columns = ", ".join(f"[{c}]" for c in FACT_ROW_COLUMNS[kind])
+                        rows = self._fact_rows(kind, article_id, sentence_ids, text, facts, versions[kind])
+                        ids = fact_ids(key, kind, [(f.start, f.end) for f in getattr(facts, kind)])
+                        fresh = sorted(((i, *row) for i, row in zip(ids, rows)), key=lambda r: r[0])
+                        columns = ", ".join(f"[{c}]" for c in ("id", *FACT_ROW_COLUMNS[kind]))
                         old = db.execute(f"SELECT {columns} FROM [{kind}] WHERE article_id = ? ORDER BY id",
                                          [article_id]).fetchall()
                         if [tuple(r) for r in old] != fresh:
@@ -288,7 +304,7 @@ class Store:
             if tuple(fields.values()) != tuple(found[1:]):
                 db.execute(f"UPDATE articles SET text = ?, {', '.join(f'[{c}] = ?' for c in fields)} WHERE id = ?",
                            [text, *fields.values(), article_id])
-            self._save_facts(article_id, sentence_ids, text, facts, versions, kinds=wanted)
+            self._save_facts(key, article_id, sentence_ids, text, facts, versions, kinds=wanted)
             db.execute("UPDATE failures SET resolved = 1 WHERE (source = ? OR key = ?) AND resolved = 0", [key, key])
         return [kind for kind in KINDS if kind in wanted]
 
@@ -326,7 +342,8 @@ class Store:
         for kind in KINDS:
             columns = [c for c in FACT_ROW_COLUMNS[kind] if c != "article_id"]
             for article_id, *row in db.execute(
-                    f"SELECT article_id, {', '.join(f'[{c}]' for c in columns)} FROM [{kind}] ORDER BY article_id, id"):
+                    f"SELECT article_id, {', '.join(f'[{c}]' for c in columns)} FROM [{kind}] "
+                    "ORDER BY article_id, [start], [end], id"):
                 row[0] = sentence_idx.get(row[0])  # sentence_id -> its index in the article
                 parts[article_id].append((kind, *row))
         for article_id, kind, version in db.execute(
