@@ -20,8 +20,18 @@ from extractors.base import in_any, provenance, quotes, semicolon_part, word_sta
 from extractors.dates import is_day_month
 from extractors.models import canonical
 from extractors.places import most_specific, places_in, scope_of
-from gazetteer.lexicon import get_lexicon
-from extractors.figures import FIGURE, QUALIFIER_BEFORE
+from extractors.figures import (
+    CODE_AFTER,
+    DURATION_AFTER,
+    FIGURE,
+    MAX_UNIT_WORDS,
+    QUALIFIER_BEFORE,
+    REFERENCE_BEFORE,
+    TIME_OF_DAY_AFTER,
+    UNIT_END,
+    UNIT_STOP,
+    is_code_before,
+)
 from pipeline.schema import CountFact
 from pipeline.nlp.segment import sentence_of
 from pipeline.text import parse_number
@@ -30,48 +40,6 @@ NAME = "counts"
 VERSION = "1"
 REQUIRES = ("text", "norm", "sents", "words", "place_mentions", "main_province", "model_quotes")
 ASSIGNS: tuple[str, ...] = ()
-
-# The word before a number that makes it a name or a reference, not a figure:
-# "Chỉ thị 09", "Thông tư số 124", "thứ 2", "Tổ 5", "ngày 15", "Covid-19".
-_REFERENCE_BEFORE = re.compile(
-    r"(?:(?<!tổng )(?<!con )\bsố|\b(?:thứ|lần thứ|hạng|khóa|khoá|kỳ|điều|khoản|mục|chương|trang|"
-    r"chỉ thị|nghị quyết|nghị định|quyết định|thông tư|đề án|công văn|luật|"
-    r"quốc lộ|tỉnh lộ|km|khu phố|ấp|khóm|khối|xóm|thôn|tiểu khu|lô|căn hộ|covid|hotline|tổng đài|"
-    r"điện thoại|sđt|đt|mã|biển số|tháng|ngày|giờ|lúc|hôm|từ ngày|đến ngày)"
-    r"|(?-i:\b(?:Kế hoạch|Chương trình|Hướng dẫn|Thông báo|Kết luận|Ban Chỉ đạo|Tổ|Đội|Phòng|Phường|Quận|Điểm|Phần|Đường|Nhà)))\s*$",
-    re.I,
-)
-# An upper-case code right before the number ("BCĐ 138", "PA 03") makes it a
-# name; a topic abbreviation ("BVANTQ 11.460 cuộc") does not.
-_CODE_BEFORE = re.compile(r"(?<![\w])([A-ZĐ][A-ZĐ0-9&]+)\s*$")
-_CODES = frozenset({"BCĐ", "QL", "ĐT", "TL", "PA", "PC", "PV", "CP", "NĐ", "QĐ", "TT", "CT", "NQ", "KH"})
-
-
-def _is_code_before(before: str) -> bool:
-    m = _CODE_BEFORE.search(before)
-    if not m:
-        return False
-    word = m.group(1)
-    return word in _CODES or word not in get_lexicon().abbreviations
-
-
-_ROMAN_OR_CODE_AFTER = re.compile(r"^\s*/\s*[A-ZĐ]")
-
-# Time units: "Trong 3 năm", "05 năm qua" are durations (optional), not counts.
-_DURATION = re.compile(r"^\s*(?:năm|tháng|tuần|ngày|giờ|phút|giây|thập kỷ|thế kỷ|thập niên)\b", re.I)
-_TIME_OF_DAY = re.compile(r"^\s*(?:[:h]\d{2}|giờ)", re.I)
-
-# Words that end the counted noun phrase.
-_UNIT_STOP = frozenset(
-    """với trong được có đã đang sẽ của cho tại ở trên từ đến và tham_gia trở_về là này đó thì mà nhằm để
-    do bị theo qua khi như gồm thuộc vào ra lên xuống cùng nên nhưng hoặc hay so_với tăng giảm đạt
-    trở_lên chiếm bằng vừa mới cũng đều luôn còn không chưa""".replace("_", " ").split()
-)
-# Verbs that end the counted noun once it has begun ("mô hình tự quản góp phần …")
-# but may themselves be counted nouns when they come first.
-_UNIT_END = frozenset("góp_phần giúp nhằm phục_vụ tiếp_tục hoàn_thành tạo giữ đưa thu_hút".replace("_", " ").split())
-_MAX_UNIT_WORDS = 4
-
 
 def _unit(doc: Doc, starts: list[int], end: int, line_end: int) -> tuple[str, int]:
     """The counted noun after the figure, as written, and where it ends.
@@ -92,15 +60,15 @@ def _unit(doc: Doc, starts: list[int], end: int, line_end: int) -> tuple[str, in
         if tok_start >= line_end or not piece or not any(c.isalpha() for c in piece):
             break
         low = piece.lower()
-        if low in _UNIT_STOP:
+        if low in UNIT_STOP:
             if not words:
                 return "", end
             break
-        if words and low in _UNIT_END:
+        if words and low in UNIT_END:
             break
         words.append(piece)
         last = tok_end
-        if len(words) >= _MAX_UNIT_WORDS:
+        if len(words) >= MAX_UNIT_WORDS:
             break
     return " ".join(words), last
 
@@ -135,9 +103,9 @@ def extract(doc: Doc) -> list[CountFact]:
         after = norm[e : e + 20]
         if in_any(qs, s, names_only=True):
             continue  # a number inside a quoted name: “2 +1”, “Câu lạc bộ 3 tích cực”
-        if _REFERENCE_BEFORE.search(before) or _is_code_before(before) or _ROMAN_OR_CODE_AFTER.match(after) or _is_phone(raw_num):
+        if REFERENCE_BEFORE.search(before) or is_code_before(before) or CODE_AFTER.match(after) or _is_phone(raw_num):
             continue
-        if _TIME_OF_DAY.match(after) or re.match(r"^\s*[-–]\s*\d", after):
+        if TIME_OF_DAY_AFTER.match(after) or re.match(r"^\s*[-–]\s*\d", after):
             continue  # 10:03, 10h30, ranges of years
         value = parse_number(raw_num)
         if value is None:
@@ -154,7 +122,7 @@ def extract(doc: Doc) -> list[CountFact]:
         if pct:
             unit, unit_end = "%", e
         else:
-            if _DURATION.match(after):
+            if DURATION_AFTER.match(after):
                 continue
             unit, unit_end = _unit(doc, starts, e, line_end)
             if not unit:

@@ -1,5 +1,8 @@
 """How a figure is written in Vietnamese news: shared by the counts extractor
-and by ``vnfacts verify`` (which parses a journalist's claim the same way).
+and by ``vnfacts verify`` (which parses a journalist's claim the same way):
+the number, its hedge, what before or after it makes it no figure (a
+reference, a code, a duration, a time), where the counted noun ends, and the
+magnitude words.
 
 Kept free of spaCy and underthesea so that a query does not pay their import.
 """
@@ -8,9 +11,14 @@ from __future__ import annotations
 
 import re
 
+from gazetteer.lexicon import get_lexicon
 from pipeline.text import fold
 
-__all__ = ["NUMBER", "FIGURE", "QUALIFIERS", "QUALIFIER_BEFORE", "unit_key"]
+__all__ = [
+    "NUMBER", "FIGURE", "QUALIFIERS", "QUALIFIER_BEFORE", "REFERENCE_BEFORE", "CODE_AFTER", "DURATION_AFTER",
+    "TIME_OF_DAY_AFTER", "UNIT_STOP", "UNIT_END", "MAX_UNIT_WORDS", "MAGNITUDES", "is_code_before", "amount",
+    "unit_key",
+]
 
 # "1.000", "500.000.000", "92,6", "07": dots group thousands, a comma is the decimal mark
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
@@ -30,12 +38,75 @@ QUALIFIER_BEFORE = re.compile(
 )
 
 
+# The word before a number that makes it a name or a reference, not a figure:
+# "Chỉ thị 09", "Thông tư số 124", "thứ 2", "Tổ 5", "ngày 15", "Covid-19".
+REFERENCE_BEFORE = re.compile(
+    r"(?:(?<!tổng )(?<!con )\bsố|\b(?:thứ|lần thứ|hạng|khóa|khoá|kỳ|điều|khoản|mục|chương|trang|"
+    r"chỉ thị|nghị quyết|nghị định|quyết định|thông tư|đề án|công văn|luật|"
+    r"quốc lộ|tỉnh lộ|km|khu phố|ấp|khóm|khối|xóm|thôn|tiểu khu|lô|căn hộ|covid|hotline|tổng đài|"
+    r"điện thoại|sđt|đt|mã|biển số|tháng|ngày|giờ|lúc|hôm|từ ngày|đến ngày)"
+    r"|(?-i:\b(?:Kế hoạch|Chương trình|Hướng dẫn|Thông báo|Kết luận|Ban Chỉ đạo|Tổ|Đội|Phòng|Phường|Quận|Điểm|Phần|Đường|Nhà)))\s*$",
+    re.I,
+)
+# An upper-case code right before the number ("BCĐ 138", "PA 03") makes it a
+# name; a topic abbreviation ("BVANTQ 11.460 cuộc") does not.
+_CODE_RUN_BEFORE = re.compile(r"(?<![\w])([A-ZĐ][A-ZĐ0-9&]+)\s*$")
+_CODE_WORDS = frozenset({"BCĐ", "QL", "ĐT", "TL", "PA", "PC", "PV", "CP", "NĐ", "QĐ", "TT", "CT", "NQ", "KH"})
+
+
+def is_code_before(before: str) -> bool:
+    m = _CODE_RUN_BEFORE.search(before)
+    if not m:
+        return False
+    word = m.group(1)
+    return word in _CODE_WORDS or word not in get_lexicon().abbreviations
+
+
+CODE_AFTER = re.compile(r"^\s*/\s*[A-ZĐ]")
+
+# Time units: "Trong 3 năm", "05 năm qua" are durations (optional), not counts.
+DURATION_AFTER = re.compile(r"^\s*(?:năm|tháng|tuần|ngày|giờ|phút|giây|thập kỷ|thế kỷ|thập niên)\b", re.I)
+TIME_OF_DAY_AFTER = re.compile(r"^\s*(?:[:h]\d{2}|giờ)", re.I)
+
+# Words that end the counted noun phrase.
+UNIT_STOP = frozenset(
+    """với trong được có đã đang sẽ của cho tại ở trên từ đến và tham_gia trở_về là này đó thì mà nhằm để
+    do bị theo qua khi như gồm thuộc vào ra lên xuống cùng nên nhưng hoặc hay so_với tăng giảm đạt
+    trở_lên chiếm bằng vừa mới cũng đều luôn còn không chưa""".split()
+)
+UNIT_STOP = frozenset(w.replace("_", " ") for w in UNIT_STOP)  # "tham_gia": one word of two syllables
+# Verbs that end the counted noun once it has begun ("mô hình tự quản góp phần …")
+# but may themselves be counted nouns when they come first.
+UNIT_END = frozenset(w.replace("_", " ") for w in "góp_phần giúp nhằm phục_vụ tiếp_tục hoàn_thành tạo giữ đưa thu_hút".split())
+MAX_UNIT_WORDS = 4
+
+
+# Magnitude words written after a number: "500 triệu đồng" is 500,000,000 đồng.  The
+# guideline keeps the figure as written (value 500, unit "triệu đồng"); comparing
+# figures (verify) goes through ``amount``.
+MAGNITUDES: dict[str, int] = {"trăm": 100, "nghìn": 1_000, "ngàn": 1_000, "vạn": 10_000, "triệu": 1_000_000,
+                              "tỷ": 1_000_000_000, "tỉ": 1_000_000_000}
+
+
+def amount(value: int | float, unit: str | None) -> tuple[int | float, str]:
+    """A figure with its magnitude words folded in: (500, "triệu đồng") -> (500000000, "đồng"),
+    (1, "nghìn lượt") -> (1000, "lượt"), (1,5, "tỷ đồng") -> (1500000000, "đồng")."""
+    words = (unit or "").split()
+    factor = 1
+    while words and fold(words[0]) in MAGNITUDES:
+        factor *= MAGNITUDES[fold(words.pop(0))]
+    if factor == 1:
+        return value, unit or ""
+    scaled = value * factor
+    if isinstance(scaled, float) and scaled.is_integer():
+        scaled = int(scaled)
+    return scaled, " ".join(words)
+
+
 def unit_key(unit: str | None) -> str | None:
     """What a figure counts, reduced to a lookup key: "%" or the first syllable,
     folded, abbreviations expanded ("Khu dân cư" and "KDC" -> "khu"); verify
     looks counts up by it."""
-    from gazetteer.lexicon import get_lexicon
-
     if not unit:
         return None
     if unit.strip() == "%":

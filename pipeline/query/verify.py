@@ -32,7 +32,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from extractors.figures import FIGURE, NUMBER, QUALIFIER_BEFORE, QUALIFIERS, unit_key
+from extractors.figures import (
+    DURATION_AFTER,
+    FIGURE,
+    NUMBER,
+    QUALIFIER_BEFORE,
+    QUALIFIERS,
+    REFERENCE_BEFORE,
+    UNIT_STOP,
+    unit_key,
+)
 from pipeline.text import fold, parse_number
 
 __all__ = [
@@ -47,25 +56,13 @@ _NUM = NUMBER
 _FIGURE = FIGURE
 _QUALIFIER = QUALIFIER_BEFORE
 
-# Before a number, these make it a date, a reference or a name, not a figure
-# (the same idea as extractors.counts: "năm 2024", "Chỉ thị 09", "Tổ 5", "Phường 1").
-_NOT_FIGURE_BEFORE = re.compile(
-    r"(?:\b(?:năm|tháng|ngày|số|thứ|lần thứ|khóa|khoá|kỳ|chỉ thị|nghị quyết|nghị định|quyết định|thông tư|"
-    r"đề án|kế hoạch|công văn|covid|bcđ|điều|khoản|mục|chương|quốc lộ|tỉnh lộ|khu phố|ấp|khóm|khối|xóm|thôn|"
-    r"tiểu khu|hotline|điện thoại)"
-    r"|(?-i:\b(?:Tổ|Đội|Phòng|Phường|Quận|Điểm|Đường|Nhà|Ban Chỉ đạo)))\s*[-–]?\s*$",
-    re.I,
-)
+# What makes a number no figure, and where a counted noun ends: the counts extractor's rules.
+_NOT_FIGURE_BEFORE = REFERENCE_BEFORE
+_DURATION_AFTER = DURATION_AFTER
 _QUOTE_SPAN = re.compile(r"[“\"][^”\"]*[”\"]")
 _OUTER_QUOTES = "“”\"'‘’ \t\n"
-_DURATION_AFTER = re.compile(r"^\s*(?:năm|tháng|tuần|ngày|giờ|phút|giây)\b", re.I)
-
-# Words that end a counted noun ("909 mô hình *ở* Thanh Hóa", "*được* công nhận").
-_NOUN_STOP = frozenset(
-    """với trong được có đã đang sẽ của cho tại ở trên từ đến và là này đó thì mà nhằm để do bị theo qua
-    khi như gồm thuộc vào ra lên xuống cùng nên nhưng hoặc hay tăng giảm đạt chiếm bằng vừa mới cũng đều
-    luôn còn không chưa trở""".split()
-)
+# a claim is not segmented: "trở" (of "trở lên") ends its noun as a word of its own
+_NOUN_STOP = UNIT_STOP | {"trở"}
 _MAX_NOUN_SYLLABLES = 10
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,]*|[%“”\"(){}\[\];:,.!?…–—]", re.U)
 _QUOTED = re.compile(r"^\s*[“\"]([^”\"]{2,120})[”\"]")
