@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch.run import (ENV_VERSIONS, InlineExecutor, current_versions, register_files, run_batch, select_chosen,
+from pipeline.batch.run import (ENV_GROUP, ENV_VERSIONS, InlineExecutor, current_versions, register_files, run_batch, select_chosen,
                             select_stale)
 from pipeline.schema import KINDS
 from pipeline.store import Store
@@ -82,6 +82,19 @@ def in_process(path: Path, versions: dict | None = None, **chosen) -> object:
         store.close()
 
 
+def derived(path: Path) -> tuple[list, list]:
+    """What the writer derives from the facts: the model reports, and what the search index
+    finds (a diacritic-free query), after FTS5's own check of the index against the text."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('integrity-check')")
+        reports = conn.execute("SELECT * FROM model_reports ORDER BY province, canonical").fetchall()
+        found = conn.execute("SELECT s.text FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
+                             "WHERE sentences_fts MATCH 'an ninh' ORDER BY s.text").fetchall()
+        assert conn.execute("SELECT COUNT(*) FROM bulk_state").fetchone() == (0,)
+        assert conn.execute("SELECT COUNT(*) FROM model_reports_dirty").fetchone() == (0,)
+    return reports, found
+
+
 def fingerprints(path: Path) -> tuple[str, dict[str, str]]:
     store = Store(path)
     try:
@@ -112,9 +125,10 @@ def base(work) -> Path:
 
 @pytest.fixture(scope="module")
 def reference(base, work) -> tuple[Path, str, dict[str, str]]:
-    """The store an uninterrupted run makes (in-process)."""
+    """The store an uninterrupted run makes (in-process, one transaction per article, search
+    index and model reports kept by trigger row by row)."""
     path = copy_store(base, work / "reference.db")
-    result = cli("process", "--db", str(path), "--workers", "1")
+    result = cli("process", "--db", str(path), "--workers", "1", "--per-article")
     assert result.returncode == 0, result.stderr
     assert re.search(rf"articles processed\W+{SYNTHETIC + 5}\W", result.stdout), result.stdout
     # the pre-extracted articles got only their two stale kinds rewritten
@@ -131,6 +145,15 @@ def bundled(work) -> Path:
     store.close()
     in_process(path)
     return path
+
+
+def test_a_bulk_run_makes_the_store_of_a_per_article_run(base, reference, work):
+    path = copy_store(base, work / "bulk.db")
+    result = cli("process", "--db", str(path), "--workers", "1", "--bulk")
+    assert result.returncode == 0, result.stderr
+    assert fingerprints(path) == reference[1:]
+    assert derived(path) == derived(reference[0])
+    assert derived(path)[0] and derived(path)[1]  # there are reports, and the search finds sentences
 
 
 def test_process_twice_leaves_the_store_identical(reference, work):
@@ -163,9 +186,11 @@ def _committed(path: Path) -> int:
         conn.close()
 
 
-def _run_and_kill(path: Path, when) -> int:
+def _run_and_kill(path: Path, when, mode: str = "--bulk") -> int:
     """Start ``vnfacts process`` with 2 workers; SIGKILL it once ``when(elapsed, committed)``."""
-    proc = subprocess.Popen([*VNFACTS, "process", "--db", str(path), "--workers", "2"], cwd=ROOT, env=_env(),
+    # small groups in bulk mode: many commits, so the kills land between and inside them
+    proc = subprocess.Popen([*VNFACTS, "process", "--db", str(path), "--workers", "2", mode], cwd=ROOT,
+                            env=_env(**{ENV_GROUP: "7"}),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     started = time.perf_counter()
     try:
@@ -207,8 +232,9 @@ def _live_members(pgid: int) -> list[int]:
     return alive
 
 
-def test_killed_runs_end_in_the_store_of_an_uninterrupted_run(base, reference, work):
-    path = copy_store(base, work / "killed.db")
+@pytest.mark.parametrize("mode", ["--bulk", "--per-article"])
+def test_killed_runs_end_in_the_store_of_an_uninterrupted_run(base, reference, work, mode):
+    path = copy_store(base, work / f"killed{mode}.db")
     _, before = fingerprints(base)
     _, after = fingerprints(reference[0])
     total = SYNTHETIC + 5
@@ -233,7 +259,7 @@ def test_killed_runs_end_in_the_store_of_an_uninterrupted_run(base, reference, w
     ]
     progress = []
     for label, when in kills:
-        code = _run_and_kill(path, when)
+        code = _run_and_kill(path, when, mode)
         now = fingerprints(path)[1]
         # every article is entirely as before or entirely as an uninterrupted run leaves it
         halves = [key for key, fp in now.items() if fp not in (before[key], after[key])]
@@ -243,9 +269,10 @@ def test_killed_runs_end_in_the_store_of_an_uninterrupted_run(base, reference, w
     assert all(code == -signal.SIGKILL for _, code, _ in progress), progress
     assert progress[0][2] == 0 and progress[1][2] >= 5 and progress[2][2] > progress[1][2], progress
     assert total > progress[3][2] >= total // 2, progress
-    result = cli("process", "--db", str(path), "--workers", "2")
+    result = cli("process", "--db", str(path), "--workers", "2", mode)
     assert result.returncode == 0, result.stderr
     assert fingerprints(path) == reference[1:], progress
+    assert derived(path) == derived(reference[0])  # index and reports too, whatever the kills left
     # the rerun did only what the killed runs had left
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM sentences").fetchone() == \
@@ -263,6 +290,7 @@ def test_dask_local_cluster_makes_the_same_store(base, reference, work, monkeypa
     assert result.returncode == 0, result.stderr
     assert "dask" in result.stdout
     assert fingerprints(path) == reference[1:]
+    assert derived(path) == derived(reference[0])
 
 
 def test_an_article_that_can_no_longer_be_cleaned_fails_with_its_reason(bundled, work):

@@ -1,7 +1,7 @@
 """Batch (re)processing of the store: ``vnfacts process`` and ``vnfacts reprocess``.
 
     select (one SQL query) -> work units -> workers: clean + segment + extract
-                                             -> single writer: one transaction per article
+                                             -> single writer: articles in order, several per transaction
 
 * **Selection.** ``process`` takes every article that lacks facts of the current
   version for some kind (``Store.stale_articles``: one query over the
@@ -33,10 +33,17 @@
   article order**, so the writer's sequence of commits (hence the row ids) is
   the same whatever the executor, and a killed run plus a rerun makes exactly
   the commits of an uninterrupted run.
-* **Writer.** The parent process, alone, commits one transaction per article
-  (``Store.save_extraction``); SQLite runs in WAL mode with ``synchronous =
-  NORMAL``: a killed process loses at most the article being written, never
-  leaves half of one (power loss may lose the last commits, not consistency).
+* **Writer.** The parent process, alone, writes each article in its own savepoint
+  (``Store.save_extraction``).  In bulk mode (the default) it commits every
+  ``GROUP_ARTICLES`` articles (or ``GROUP_SECONDS``), and leaves the search index
+  and ``model_reports`` to one pass at the end (``Store.begin_bulk`` /
+  ``finish_bulk``: the sentences written are indexed in one insert, the reports of
+  the models that came or went recomputed once); ``bulk=False`` commits every
+  article with index and reports kept by trigger.  SQLite runs in WAL mode with
+  ``synchronous = NORMAL``: a killed process loses at most the transaction being
+  written, never leaves half an article (power loss may lose the last commits, not
+  consistency); the next run redoes the lost articles (still stale) and finishes
+  the index and reports the killed run left (``bulk_state`` says what is left).
   A failure is recorded once in ``failures`` (source = article key); the
   article keeps its previous facts and stays stale, so the next run retries it.
   An article whose raw input changed while it was being extracted (re-ingested,
@@ -60,12 +67,13 @@ from pipeline.store import Store
 from pipeline.trip import Outcome
 
 __all__ = [
-    "ENV_VERSIONS", "WorkUnit", "Result", "Selection", "Summary", "current_versions", "process_article",
+    "ENV_VERSIONS", "ENV_GROUP", "WorkUnit", "Result", "Selection", "Summary", "current_versions", "process_article",
     "warm_up", "register_files", "select_stale", "select_chosen", "work_units", "make_executor", "run_batch",
     "InlineExecutor", "PoolExecutor", "DaskExecutor",
 ]
 
 ENV_VERSIONS = "VNFACTS_VERSIONS"
+ENV_GROUP = "VNFACTS_BULK_GROUP"  # articles per transaction in bulk mode (default GROUP_ARTICLES)
 CHUNK = 200  # work units read from the store per query
 
 
@@ -411,6 +419,8 @@ class Summary:
     extract_seconds: float = 0.0  # summed over workers
     executor: str = ""
     workers: int = 1
+    indexed: int = 0  # bulk mode: sentences added to the search index at the end
+    reports_refreshed: int = 0  # bulk mode: (province, model) reports recomputed at the end
 
     @property
     def rate(self) -> float:
@@ -420,8 +430,13 @@ class Summary:
 
 
 def run_batch(store: Store, selection: Selection, executor, versions: dict[str, str] | None = None,
-              on_result: Callable[[Result, Summary], None] | None = None) -> Summary:
-    """Extract the selected articles with ``executor``; write each in its own transaction."""
+              on_result: Callable[[Result, Summary], None] | None = None, bulk: bool = True) -> Summary:
+    """Extract the selected articles with ``executor`` and write them, in article order.
+
+    ``bulk`` (the default): several articles per transaction (``GROUP_ARTICLES``, or what
+    ``GROUP_SECONDS`` allows), the search index and ``model_reports`` brought up to date
+    once at the end (``Store.begin_bulk``/``finish_bulk``).  Otherwise one transaction per
+    article, index and reports kept by trigger row by row."""
     versions = versions or current_versions()
     # WAL + NORMAL: a commit survives the process being killed (not a power cut)
     store.db.execute("PRAGMA synchronous = NORMAL")
@@ -429,35 +444,78 @@ def run_batch(store: Store, selection: Selection, executor, versions: dict[str, 
     summary = Summary(skipped=selection.skipped,
                       selection_seconds=selection.seconds, executor=executor.name, workers=executor.workers)
     started = time.perf_counter()
+    group = _Group(store.db.conn, int(os.environ.get(ENV_GROUP) or GROUP_ARTICLES) if bulk else 1, GROUP_SECONDS)
+    if bulk:
+        store.begin_bulk()
 
     def units() -> Iterator[WorkUnit]:
         for unit in work_units(store, selection):
             keys[unit.article_id] = (unit.key, unit.kinds)
             yield unit
 
-    for result in executor.map(process_article, units()):
-        key, kinds = keys.pop(result.article_id)
-        summary.extract_seconds += result.seconds
-        outcome = result.outcome
-        if outcome.ok:
-            written = store.save_extraction(result.article_id, outcome.article, outcome.sentences, outcome.facts,
-                                            versions, kinds=kinds, raw_sha256=outcome.raw_sha256,
-                                            warnings=outcome.warnings)
-            if written is None:  # re-ingested meanwhile: that save is newer than this extraction
-                summary.superseded += 1
-            else:
-                summary.processed += 1
-                summary.kinds_written.update(written)
-                if len(written) < len(KINDS):
-                    summary.partial += 1
-                for kind in written:
-                    summary.facts[kind] += len(getattr(outcome.facts, kind))
-        else:
-            store.record_article_failure(result.article_id, outcome.stage, outcome.reason, outcome.error_type)
-            summary.failed += 1
-            summary.failures.append((key, result.error))
-        summary.seconds = time.perf_counter() - started
-        if on_result:
-            on_result(result, summary)
+    try:
+        for result in executor.map(process_article, units()):
+            key, kinds = keys.pop(result.article_id)
+            summary.extract_seconds += result.seconds
+            group.open()
+            _write(store, result, key, kinds, versions, summary)
+            group.done()
+            summary.seconds = time.perf_counter() - started
+            if on_result:
+                on_result(result, summary)
+    finally:
+        group.commit()  # what was written is whole articles: keep it, even on the way out
+    if bulk:
+        summary.indexed, summary.reports_refreshed = store.finish_bulk()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+GROUP_ARTICLES = 100  # articles per transaction in bulk mode …
+GROUP_SECONDS = 0.5  # … or fewer: no transaction holds the write lock longer than this
+
+
+class _Group:
+    """Several articles per transaction: each article's writes are a savepoint inside it
+    (``db.atomic`` nests), so a kill loses the group and leaves no half article; the
+    rerun finds those articles stale and redoes them."""
+
+    def __init__(self, conn, articles: int, seconds: float):
+        self.conn, self.articles, self.seconds = conn, articles, seconds
+        self.count, self.since = 0, 0.0
+
+    def open(self) -> None:
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.count, self.since = 0, time.monotonic()
+
+    def done(self) -> None:
+        self.count += 1
+        if self.count >= self.articles or time.monotonic() - self.since >= self.seconds:
+            self.commit()
+
+    def commit(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+
+
+def _write(store: Store, result: Result, key: str, kinds, versions: dict[str, str], summary: Summary) -> None:
+    """Store one worker's result: the article's facts, or its failure."""
+    outcome = result.outcome
+    if outcome.ok:
+        written = store.save_extraction(result.article_id, outcome.article, outcome.sentences, outcome.facts,
+                                        versions, kinds=kinds, raw_sha256=outcome.raw_sha256,
+                                        warnings=outcome.warnings)
+        if written is None:  # re-ingested meanwhile: that save is newer than this extraction
+            summary.superseded += 1
+            return
+        summary.processed += 1
+        summary.kinds_written.update(written)
+        if len(written) < len(KINDS):
+            summary.partial += 1
+        for kind in written:
+            summary.facts[kind] += len(getattr(outcome.facts, kind))
+    else:
+        store.record_article_failure(result.article_id, outcome.stage, outcome.reason, outcome.error_type)
+        summary.failed += 1
+        summary.failures.append((key, result.error))

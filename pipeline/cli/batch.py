@@ -24,6 +24,9 @@ WorkersOption = Annotated[int, typer.Option("--workers", "-w", min=1, help="work
 ExecutorOption = Annotated[ExecutorName, typer.Option("--executor", help="local processes, or a Dask distributed cluster")]
 SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")]
 ProgressOption = Annotated[bool, typer.Option("--progress/--no-progress", help="show the progress bar (default: on a terminal)")]
+BulkOption = Annotated[bool, typer.Option(
+    "--bulk/--per-article", help="bulk: many articles per transaction, search index and model reports updated once "
+                                 "at the end (default); per-article: one transaction per article, index kept row by row")]
 
 
 class _Rate(ProgressColumn):
@@ -48,6 +51,7 @@ def process(
     executor: ExecutorOption = ExecutorName.local,
     scheduler: SchedulerOption = None,
     progress: ProgressOption = None,
+    bulk: BulkOption = True,
 ) -> None:
     """Extract the facts of every article that has none for the current extractor versions."""
     from pipeline.batch.run import current_versions, select_stale
@@ -55,7 +59,7 @@ def process(
 
     store = Store(db)
     versions = current_versions()
-    _run(store, select_stale(store, versions), versions, executor, workers, scheduler, progress, "process")
+    _run(store, select_stale(store, versions), versions, executor, workers, scheduler, progress, "process", bulk)
 
 
 @command()
@@ -69,6 +73,7 @@ def reprocess(
     executor: ExecutorOption = ExecutorName.local,
     scheduler: SchedulerOption = None,
     progress: ProgressOption = None,
+    bulk: BulkOption = True,
 ) -> None:
     """Redo the chosen articles entirely (clean from the raw input, then extract), whatever their versions."""
     from pipeline.batch.run import current_versions, select_chosen
@@ -79,23 +84,26 @@ def reprocess(
     store = Store(db)
     selection = select_chosen(store, everything=everything, since=_check_date(since),
                               published_since=_check_date(published_since), site=site)
-    _run(store, selection, current_versions(), executor, workers, scheduler, progress, "reprocess")
+    _run(store, selection, current_versions(), executor, workers, scheduler, progress, "reprocess", bulk)
 
 
-def _run(store, selection, versions, executor: ExecutorName, workers: int, scheduler, progress, verb: str) -> None:
+def _run(store, selection, versions, executor: ExecutorName, workers: int, scheduler, progress, verb: str,
+         bulk: bool = True) -> None:
     from pipeline.batch.run import make_executor, run_batch
 
     show = err.is_terminal if progress is None else progress
     if executor is ExecutorName.dask and not scheduler:
         raise typer.BadParameter("--executor dask needs --scheduler ADDRESS")
     runner = make_executor(executor.value, workers, scheduler) if selection.items else None
+    if runner is None and store.bulk_pending():  # a killed bulk run left its index and reports to do
+        store.finish_bulk()
     bar = Progress(TextColumn(f"[bold]{verb}[/]"), BarColumn(), MofNCompleteColumn(), _Rate(),
                    TextColumn("left"), TimeRemainingColumn(), console=err, disable=not show, transient=False)
     try:
         with bar:
             task = bar.add_task(verb, total=len(selection.items))
-            summary = run_batch(store, selection, runner, versions,
-                                on_result=lambda result, s: bar.advance(task)) if runner else None
+            summary = run_batch(store, selection, runner, versions, on_result=lambda result, s: bar.advance(task),
+                                bulk=bulk) if runner else None
     finally:
         if runner:
             runner.close()

@@ -11,7 +11,9 @@ sees every table at once, and a migration never hides inside a write path.
   models, counts, officials, places, dates
                     the facts; places link to ``gazetteer_units``, models to
                     ``canonical_models``, officials to ``people``
-  model_reports     one row per (province, model), kept by triggers
+  model_reports     one row per (province, model), kept by triggers (once per batch
+                    in bulk mode: ``model_reports_dirty``)
+  bulk_state        set while a bulk batch runs (see ``BULK_SQL``)
   extractions       which extractor versions made an article's facts
   failures          inputs that could not become articles: where from, the stage,
                     the reason, the exception type, and the raw bytes
@@ -21,7 +23,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
-__all__ = ["FACT_COLUMNS", "FACT_ROW_COLUMNS", "PROVENANCE", "MODEL_REPORTS_SQL", "ensure", "upgrade"]
+__all__ = ["FACT_COLUMNS", "FACT_ROW_COLUMNS", "PROVENANCE", "MODEL_REPORTS_SQL", "REFRESH_REPORT_SQL", "BULK_SQL",
+           "fts_triggers_sql", "fts_columns", "refresh_model_reports", "ensure", "upgrade"]
 
 PROVENANCE = {
     "article_id": int, "sentence_id": int, "start": int, "end": int,
@@ -57,22 +60,102 @@ CREATE TABLE IF NOT EXISTS model_reports (
 );
 CREATE INDEX IF NOT EXISTS model_reports_canonical ON model_reports(canonical);
 """
-# Recompute the one report of the (province, model) a model row joins or leaves.
+# Recompute the one report of a (province, model): the rule the triggers and the bulk
+# writer's refresh (``REFRESH_REPORT_SQL``) share.
 _REPORT_OF = """
-  DELETE FROM model_reports WHERE province IS {row}.province AND canonical = {row}.canonical;
+  DELETE FROM model_reports WHERE province IS {province} AND canonical = {canonical};
   INSERT INTO model_reports
-  SELECT {row}.province, {row}.canonical, MAX(province_2025),
-         (SELECT count FROM models l WHERE l.province IS {row}.province AND l.canonical = {row}.canonical
+  SELECT {province}, {canonical}, MAX(province_2025),
+         (SELECT count FROM models l WHERE l.province IS {province} AND l.canonical = {canonical}
              AND l.count IS NOT NULL ORDER BY l.published IS NULL, l.published DESC, l.article_id DESC LIMIT 1),
          COUNT(DISTINCT article_id), MIN(published), MAX(published)
-  FROM models WHERE province IS {row}.province AND canonical = {row}.canonical
+  FROM models WHERE province IS {province} AND canonical = {canonical}
   HAVING COUNT(*) > 0;
 """
+REFRESH_REPORT_SQL = [part.strip() for part in _REPORT_OF.format(province=":province", canonical=":canonical")
+                      .split(";") if part.strip()]
+
+# The bulk mode of the writer (``Store.begin_bulk`` / ``Store.finish_bulk``, used by
+# ``vnfacts process``): while ``bulk_state`` has its row, the sentences with an id above
+# ``fts_after`` are not indexed by trigger (they are added to ``sentences_fts`` at once
+# when the batch finishes) and a model row only marks its (province, model) in
+# ``model_reports_dirty`` (recomputed once at the end).  Both tables are written in the
+# batch's own transactions, so a killed batch leaves them telling exactly what is left
+# to do, and the next batch finishes it.
+BULK_SQL = """
+CREATE TABLE IF NOT EXISTS bulk_state (one INTEGER PRIMARY KEY CHECK (one = 1), fts_after INTEGER NOT NULL,
+                                       started_at TEXT);
+CREATE TABLE IF NOT EXISTS model_reports_dirty (province TEXT, canonical TEXT);
+CREATE INDEX IF NOT EXISTS model_reports_dirty_key ON model_reports_dirty(province, canonical);
+"""
+_BULK = "EXISTS (SELECT 1 FROM bulk_state)"
 MODEL_REPORTS_SQL += "".join(
-    f"CREATE TRIGGER IF NOT EXISTS model_reports_{event.lower()} AFTER {event} ON models BEGIN"
-    f"{_REPORT_OF.format(row=row)}END;\n"
+    f"CREATE TRIGGER IF NOT EXISTS model_reports_{event.lower()} AFTER {event} ON models WHEN NOT {_BULK} BEGIN"
+    f"{_REPORT_OF.format(province=f'{row}.province', canonical=f'{row}.canonical')}END;\n"
+    f"CREATE TRIGGER IF NOT EXISTS model_reports_{event.lower()}_bulk AFTER {event} ON models WHEN {_BULK} BEGIN\n"
+    f"  INSERT INTO model_reports_dirty SELECT {row}.province, {row}.canonical WHERE NOT EXISTS (\n"
+    f"    SELECT 1 FROM model_reports_dirty WHERE province IS {row}.province AND canonical = {row}.canonical);\n"
+    "END;\n"
     for event, row in (("INSERT", "NEW"), ("DELETE", "OLD"))
 )
+
+
+def refresh_model_reports(db: sqlite_utils.Database) -> int:
+    """Recompute the reports of the (province, model)s marked in ``model_reports_dirty``
+    and unmark them (in the caller's transaction); return how many."""
+    pairs = db.execute("SELECT DISTINCT province, canonical FROM model_reports_dirty").fetchall()
+    for province, canonical in pairs:
+        for statement in REFRESH_REPORT_SQL:
+            db.execute(statement, {"province": province, "canonical": canonical})
+    db.execute("DELETE FROM model_reports_dirty")
+    return len(pairs)
+
+
+def fts_triggers_sql(columns: list[str]) -> str:
+    """The triggers keeping ``sentences_fts`` (external content: ``sentences``) in step
+    with ``sentences``, except for the rows a bulk batch will index when it finishes."""
+    cols = ", ".join(f"[{c}]" for c in columns)
+    new = ", ".join(f"new.[{c}]" for c in columns)
+    old = ", ".join(f"old.[{c}]" for c in columns)
+
+    def indexed(row: str) -> str:  # the row is in the index (or is to be put there now)
+        return f"{row}.id <= coalesce((SELECT fts_after FROM bulk_state), {row}.id)"
+
+    delete = f"INSERT INTO sentences_fts (sentences_fts, rowid, {cols}) VALUES ('delete', old.id, {old});"
+    insert = f"INSERT INTO sentences_fts (rowid, {cols}) VALUES (new.id, {new});"
+    return (
+        f"CREATE TRIGGER sentences_ai AFTER INSERT ON sentences WHEN {indexed('new')} BEGIN {insert} END;\n"
+        f"CREATE TRIGGER sentences_ad AFTER DELETE ON sentences WHEN {indexed('old')} BEGIN {delete} END;\n"
+        f"CREATE TRIGGER sentences_au AFTER UPDATE ON sentences WHEN {indexed('old')} BEGIN {delete} {insert} END;\n"
+    )
+
+
+def fts_columns(db: sqlite_utils.Database) -> list[str]:
+    """The columns of ``sentences`` that ``sentences_fts`` indexes."""
+    return [row[1] for row in db.execute("PRAGMA table_info(sentences_fts)").fetchall()]
+
+
+def _install_bulk(db: sqlite_utils.Database) -> None:
+    """Bulk tables and the triggers that honour them (replacing sqlite-utils' FTS triggers
+    and the first model_reports triggers, which indexed every row as it came)."""
+    for name in ("sentences_ai", "sentences_ad", "sentences_au", "model_reports_insert", "model_reports_delete"):
+        db.execute(f"DROP TRIGGER IF EXISTS [{name}]")
+    for statement in _statements(BULK_SQL + MODEL_REPORTS_SQL + fts_triggers_sql(fts_columns(db))):
+        db.execute(statement)
+
+
+def _statements(script: str) -> list[str]:
+    """``script`` cut into whole statements (a trigger's body keeps its ';'), to run them
+    inside a transaction (``executescript`` would commit it)."""
+    import sqlite3
+
+    out, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            out.append(current.strip())
+            current = ""
+    return out
 
 
 def ensure(db: sqlite_utils.Database) -> None:
@@ -133,8 +216,8 @@ def ensure(db: sqlite_utils.Database) -> None:
             pk="id",
         )
         db["failures"].create_index(["source"])
-        db["sentences"].enable_fts(["text"], tokenize="unicode61 remove_diacritics 2", create_triggers=True)
-        db.executescript(MODEL_REPORTS_SQL)
+        db["sentences"].enable_fts(["text"], tokenize="unicode61 remove_diacritics 2")
+        _install_bulk(db)
         _load_gazetteer(db)
 
 # Columns added to existing tables since the first schema: (table, column, type).
@@ -153,14 +236,18 @@ def upgrade(db: sqlite_utils.Database) -> None:
     missing = [(kind, column, kind_type) for kind, columns in FACT_COLUMNS.items()
                for column, kind_type in columns.items() if column not in db[kind].columns_dict]
     missing += [(t, c, k) for t, c, k in _ADDED_COLUMNS if c not in db[t].columns_dict]
-    if not missing and "model_reports" in db.table_names():
+    if not missing and "bulk_state" in db.table_names():
         return
     with db.atomic():
         for table, column, kind_type in missing:
             db[table].add_column(column, kind_type)
         db["counts"].create_index(["unit_key", "province"], if_not_exists=True)
         db["models"].create_index(["province", "canonical"], if_not_exists=True)
-        db.executescript(MODEL_REPORTS_SQL)
+        reports_missing = "model_reports" not in db.table_names()
+        _install_bulk(db)
+        if reports_missing:  # a store older than the reports: make them from its models
+            db.execute("INSERT INTO model_reports_dirty SELECT DISTINCT province, canonical FROM models")
+            refresh_model_reports(db)
 
 
 def _load_gazetteer(db: sqlite_utils.Database) -> None:

@@ -61,6 +61,13 @@ def fact_ids(key: str, kind: str, spans: list[tuple[int, int]]) -> list[int]:
     return out
 
 
+def _field(column: str):
+    """The value of a fact's field for ``column`` (``figure`` is the fact's ``text``), as
+    SQLite holds it; a field the fact lacks is NULL."""
+    name = "text" if column == "figure" else column
+    return lambda fact: sqlite_value(getattr(fact, name, None))
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -132,29 +139,26 @@ class Store:
         self.db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
 
     def _save_sentences(self, article_id: int, text: str, spans: list[tuple[int, int]]) -> list[int]:
-        rows = [(article_id, i, s, e, text[s:e]) for i, (s, e) in enumerate(spans)]
+        # ids given here as SQLite would (max + 1 onwards: the transaction holds the write
+        # lock), so they need no read-back
+        (top,) = self.db.execute("SELECT coalesce(max(id), 0) FROM sentences").fetchone()
+        ids = list(range(top + 1, top + 1 + len(spans)))
         self.db.conn.executemany(
-            "INSERT INTO sentences (article_id, idx, [start], [end], text) VALUES (?, ?, ?, ?, ?)", rows)
-        return [r[0] for r in self.db.execute(
-            "SELECT id FROM sentences WHERE article_id = ? ORDER BY idx", [article_id]).fetchall()]
+            "INSERT INTO sentences (id, article_id, idx, [start], [end], text) VALUES (?, ?, ?, ?, ?, ?)",
+            [(i, article_id, n, s, e, text[s:e]) for n, (i, (s, e)) in enumerate(zip(ids, spans))])
+        return ids
 
     def _fact_rows(self, kind: str, article_id: int, sentence_ids: list[int], text: str, facts: ArticleFacts,
                    version: str) -> list[tuple]:
         """The rows of one kind of ``facts``, as tuples in ``FACT_ROW_COLUMNS[kind]`` order."""
         published = facts.published.isoformat() if facts.published else None
+        getters = [(lambda f: published) if column == "published" else (lambda f: unit_key(f.unit))
+                   if column == "unit_key" else _field(column) for column in FACT_COLUMNS[kind]]
         rows = []
         for fact in getattr(facts, kind):
-            data = fact.model_dump()
-            row = [article_id, sentence_ids[fact.sentence_index], fact.start, fact.end, text[fact.start : fact.end],
-                   fact.extractor.split("@")[0], version]
-            for column in FACT_COLUMNS[kind]:
-                if column == "published":
-                    row.append(published)
-                elif column == "unit_key":
-                    row.append(unit_key(fact.unit))
-                else:
-                    row.append(sqlite_value(data.get("text" if column == "figure" else column)))
-            rows.append(tuple(row))
+            rows.append((article_id, sentence_ids[fact.sentence_index], fact.start, fact.end,
+                         text[fact.start : fact.end], fact.extractor.split("@")[0], version,
+                         *[get(fact) for get in getters]))
         return rows
 
     def _save_facts(self, key: str, article_id: int, sentence_ids: list[int], text: str, facts: ArticleFacts,
@@ -180,6 +184,37 @@ class Store:
                     f"VALUES ({', '.join('?' * len(columns))})", [(i, *row) for i, row in zip(ids, rows)])
             conn.execute("INSERT OR REPLACE INTO extractions (article_id, kind, version, extracted_at) VALUES (?, ?, ?, ?)",
                          [article_id, kind, versions[kind], now])
+
+    # -- bulk mode: ``vnfacts process`` (pipeline/batch/run.py) ------------------------
+
+    def begin_bulk(self) -> None:
+        """Defer the search index and ``model_reports`` to ``finish_bulk``: from now on the
+        sentences written are indexed, and the reports of the models written recomputed,
+        once at the end (see ``migrations.BULK_SQL``).  If a bulk batch was killed before
+        it finished, its state is kept: what it left is finished with this one."""
+        with self.db.atomic():
+            self.db.execute("INSERT OR IGNORE INTO bulk_state (one, fts_after, started_at) "
+                            "SELECT 1, coalesce(max(id), 0), ? FROM sentences", [_now()])
+
+    def bulk_pending(self) -> bool:
+        return self.db.execute("SELECT 1 FROM bulk_state").fetchone() is not None
+
+    def finish_bulk(self) -> tuple[int, int]:
+        """Index the sentences written since ``begin_bulk`` (one bulk insert into FTS5) and
+        recompute the reports of the models that came or went, in one transaction; return
+        (sentences indexed, reports refreshed).  Nothing to do: (0, 0), nothing written."""
+        db = self.db
+        with db.atomic():
+            row = db.execute("SELECT fts_after FROM bulk_state").fetchone()
+            if row is None:
+                return 0, 0
+            columns = migrations.fts_columns(db)
+            cols = ", ".join(f"[{c}]" for c in columns)
+            indexed = db.execute(f"INSERT INTO sentences_fts (rowid, {cols}) SELECT id, {cols} FROM sentences "
+                                 "WHERE id > ? ORDER BY id", [row[0]]).rowcount
+            reports = migrations.refresh_model_reports(db)
+            db.execute("DELETE FROM bulk_state")
+        return indexed, reports
 
     def record_failure(self, source: Source, stage: str, reason: str, error_type: str | None = None) -> None:
         """Keep an input that failed, with where it failed and why, so nothing is lost.
