@@ -76,15 +76,18 @@ def loadavg() -> float:
 class Load:
     """The machine's load around a measurement, and whether it leaves a ratio readable.
 
-    ``cpu_share``: CPU seconds the measured processes got / (wall seconds × the cores they
-    could use).  Below ``MIN_SHARE`` other work took a good part of the CPU they needed,
-    so a time — and any ratio built on it — says more about the machine than the code."""
+    ``shares``: for each timed run, CPU seconds the measured processes got / (wall seconds
+    × the cores they could use).  Below ``MIN_SHARE`` other work took a good part of the
+    CPU they needed, so a time — and any ratio built on it — says more about the machine
+    than about the code.  Work that also waits on the disk (the writer) is judged by the
+    load average instead (``by_load``): unreadable when it stayed above the cores there are."""
 
     MIN_SHARE = 0.8
 
     before: float
     after: float
     shares: list[float] = field(default_factory=list)
+    by_load: bool = False
 
     @property
     def worst_share(self) -> float:
@@ -92,11 +95,17 @@ class Load:
 
     @property
     def readable(self) -> bool:
+        if self.by_load:
+            return min(self.before, self.after) <= (os.cpu_count() or 1) + 0.25
         return self.worst_share >= self.MIN_SHARE
 
     def note(self) -> str:
-        flag = "" if self.readable else f"  ** UNREADABLE: CPU share {self.worst_share:.2f} < {self.MIN_SHARE} **"
-        return f"load average {self.before:.2f} before, {self.after:.2f} after; worst CPU share {self.worst_share:.2f}{flag}"
+        if self.by_load:
+            flag = "" if self.readable else f"  ** UNREADABLE: load stayed above {os.cpu_count()} cores **"
+        else:
+            flag = "" if self.readable else f"  ** UNREADABLE: CPU share {self.worst_share:.2f} < {self.MIN_SHARE} **"
+        return (f"load average {self.before:.2f} before, {self.after:.2f} after; "
+                f"worst CPU share {self.worst_share:.2f}{flag}")
 
 
 def cpu_seconds(pids: Sequence[int] | None = None) -> float:

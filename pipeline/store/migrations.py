@@ -216,6 +216,7 @@ def ensure(db: sqlite_utils.Database) -> None:
             pk="id",
         )
         db["failures"].create_index(["source"])
+        db["failures"].create_index(["key"])  # the writer resolves an article's failures by key
         db["sentences"].enable_fts(["text"], tokenize="unicode61 remove_diacritics 2")
         _install_bulk(db)
         _load_gazetteer(db)
@@ -243,6 +244,7 @@ def upgrade(db: sqlite_utils.Database) -> None:
             db[table].add_column(column, kind_type)
         db["counts"].create_index(["unit_key", "province"], if_not_exists=True)
         db["models"].create_index(["province", "canonical"], if_not_exists=True)
+        db["failures"].create_index(["key"], if_not_exists=True)
         reports_missing = "model_reports" not in db.table_names()
         _install_bulk(db)
         if reports_missing:  # a store older than the reports: make them from its models

@@ -326,7 +326,8 @@ class Store:
                     db.execute(f"DELETE FROM [{kind}] WHERE article_id = ?", [article_id])
                     db.execute("DELETE FROM extractions WHERE article_id = ? AND kind = ?", [article_id, kind])
             else:
-                self._delete_article_rows(article_id)
+                if stored:  # never extracted (``add_raw``): no sentence, hence no fact, to delete
+                    self._delete_article_rows(article_id)
                 sentence_ids = self._save_sentences(article_id, text, spans)
                 wanted = set(KINDS)
             fields = {
