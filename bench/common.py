@@ -82,12 +82,11 @@ class Load:
     than about the code.  Work that also waits on the disk (the writer) is judged by the
     load average instead (``by_load``): unreadable when it stayed above the cores there are."""
 
-    MIN_SHARE = 0.8
-
     before: float
     after: float
     shares: list[float] = field(default_factory=list)
     by_load: bool = False
+    MIN_SHARE: float = 0.8  # whole commands, which also read files, get a lower bar
 
     @property
     def worst_share(self) -> float:

@@ -1,94 +1,172 @@
-"""Extraction throughput against the off-the-shelf alternatives, on the same texts, in one run.
+"""Extraction throughput against underthesea, on texts the caches have not seen, interleaved.
 
-    .venv/bin/python bench/extract.py [--rounds 3] [PATH ...]
+    .venv/bin/python bench/extract.py [--rounds 5] [--articles 20]
 
-Three paths over the same articles (default: corpus/articles and corpus/heldout/articles):
+Two corpora:
 
-* vnfacts   — the whole ``vnfacts extract`` path: decode, clean, segment (underthesea's
-              word-segmentation model), the five extractors, the JSON line;
-* ner()     — underthesea's ``ner()`` applied sentence by sentence to the cleaned text
-              (what one would reach for off the shelf);
-* word_tokenize — bare underthesea ``word_tokenize`` on the same sentences, nothing else.
+* synthetic — ``--articles`` new synthetic articles each round (bench/synthetic.py, a
+  seed no other bench uses): no round reads a text an earlier round read;
+* real dev — the real articles of /work/shared/gold/real-dev/texts (read there, never
+  copied), the same each round.
 
-Each path runs ``--rounds`` times after a warm-up; the best round counts (least disturbed
-by other load on a shared machine).  Printed: articles/s per path and the ratios.
-Targets (issue 2): vnfacts ≥ 30× ner(), and ≥ 0.6× word_tokenize.
+Before every run of every path the caches are emptied (``common.clear_caches``: the
+segmenter's window vectors, spaCy's vocabulary, the ``functools`` caches of the stages).
+Paths, interleaved within each round (A B C A B C …), on the same texts:
+
+* vnfacts — the trip (``pipeline.trip.read``: decode, clean, segment, the five
+  extractors) and the JSON line, as ``vnfacts extract`` does;
+* word_tokenize — bare ``underthesea.word_tokenize`` on the sentences of the cleaned text;
+* ner() — ``underthesea.ner`` on the same sentences (what one would reach for off the shelf).
+
+Whole commands, in fresh processes, interleaved the same way: ``vnfacts extract FILES``
+against a script running ``word_tokenize`` over the same files' lines (both with start-up).
+Min and median over rounds; ratios of the medians.  Bars (issue 11): vnfacts ≥ 2.5× bare
+``word_tokenize`` and ≥ 30× ``ner()``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, Load, Timings, clear_caches, interleaved, loadavg, machine_line, table  # noqa: E402
+
+REAL_DEV = Path("/work/shared/gold/real-dev/texts")
+SEED_OFFSET = 1  # synthetic.SEED + 1: texts no other bench generates
+
+_WT_SCRIPT = ("import sys\nfrom underthesea import word_tokenize\n"
+              "for f in sys.argv[1:]:\n    for line in open(f, encoding='utf-8'):\n"
+              "        if line.strip():\n            word_tokenize(line)\n")
 
 
-def _articles(paths: list[Path]) -> list[tuple[str, bytes]]:
+def _prepare(articles: list[tuple[str, bytes]]) -> list[list[str]]:
+    """The sentences of each article's cleaned text (outside the timing)."""
+    from pipeline.nlp.segment import split_sentences
+    from pipeline.read.clean import clean
+
     out = []
-    for p in paths:
-        files = sorted(p.glob("*.txt")) if p.is_dir() else [p]
-        out.extend((f.name, f.read_bytes()) for f in files)
+    for _, raw in articles:
+        text = clean(raw).text
+        out.append([text[s:e] for s, e in split_sentences(text)])
     return out
 
 
-def _best(fn, rounds: int) -> float:
-    fn()  # warm-up: models and gazetteer loaded, caches filled
-    best = float("inf")
-    for _ in range(rounds):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("paths", nargs="*", type=Path)
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    paths = args.paths or [p for p in (ROOT / "corpus/articles", ROOT / "corpus/heldout/articles") if p.exists()]
-    articles = _articles(paths)
-
+def _library(corpora: dict[str, list[list[tuple[str, bytes]]]], rounds: int) -> dict:
     from underthesea import ner, word_tokenize
 
-    from pipeline.read.clean import clean
     from pipeline.schema import Source
     from pipeline.trip import read
-    from pipeline.nlp.segment import split_sentences
 
-    cleaned = [clean(raw).text for _, raw in articles]
-    sentences = [[text[s:e] for s, e in split_sentences(text)] for text in cleaned]
-    n_sent = sum(map(len, sentences))
-    n_chars = sum(map(len, cleaned))
+    ner("Công an tỉnh Nghệ An.")  # models loaded outside the timing
+    word_tokenize("Công an tỉnh Nghệ An.")
+    read(Source(key="warm", doc="warm", raw="Công an tỉnh Nghệ An.".encode()))
+    out = {}
+    for corpus, per_round in corpora.items():
+        sentences = [_prepare(arts) for arts in per_round]
 
-    def run_vnfacts() -> None:
-        for name, raw in articles:
-            outcome = read(Source(key=name, doc=name, raw=raw))
-            json.dumps(outcome.facts.annotation(), ensure_ascii=False)
+        def vnfacts(r: int) -> None:
+            for name, raw in per_round[r]:
+                outcome = read(Source(key=name, doc=name, raw=raw))
+                if outcome.ok:
+                    json.dumps(outcome.facts.annotation(), ensure_ascii=False)
 
-    def run_ner() -> None:
-        for article in sentences:
-            for sentence in article:
-                ner(sentence)
+        def wt(r: int) -> None:
+            for article in sentences[r]:
+                for s in article:
+                    word_tokenize(s)
 
-    def run_word_tokenize() -> None:
-        for article in sentences:
-            for sentence in article:
-                word_tokenize(sentence)
+        def run_ner(r: int) -> None:
+            for article in sentences[r]:
+                for s in article:
+                    ner(s)
 
-    t_vnfacts = _best(run_vnfacts, args.rounds)
-    t_wt = _best(run_word_tokenize, args.rounds)
-    t_ner = _best(run_ner, max(1, args.rounds - 1))
-    n = len(articles)
-    print(f"{n} articles, {n_sent} sentences, {n_chars:,} characters; best of {args.rounds} rounds")
-    print(f"{'path':<28}{'seconds':>10}{'articles/s':>14}")
-    for label, t in (("vnfacts extract (whole)", t_vnfacts), ("underthesea word_tokenize", t_wt),
-                     ("underthesea ner()", t_ner)):
-        print(f"{label:<28}{t:>10.3f}{n / t:>14.1f}")
-    print(f"vnfacts vs ner():           {t_ner / t_vnfacts:6.1f}x   (target >= 30x)")
-    print(f"vnfacts vs word_tokenize:   {t_wt / t_vnfacts:6.2f}x   (target >= 0.60x)")
+        timings, load = interleaved({"vnfacts": vnfacts, "word_tokenize": wt, "ner()": run_ner}, rounds,
+                                    before_each=clear_caches)
+        n = len(per_round[0])
+        out[corpus] = {"timings": timings, "load": load, "articles": n,
+                       "sentences": sum(map(len, sentences[0])), "chars": sum(len(raw) for _, raw in per_round[0])}
+    return out
+
+
+def _commands(files_per_round: list[list[Path]]) -> tuple[dict[str, Timings], Load]:
+    script = Path(sys.executable).with_name("vnfacts")
+    vnfacts = [str(script)] if script.exists() else [sys.executable, "-m", "pipeline"]
+    paths = {"vnfacts extract FILES": lambda files: [*vnfacts, "extract", *map(str, files)],
+             "word_tokenize script FILES": lambda files: [sys.executable, "-c", _WT_SCRIPT, *map(str, files)]}
+    timings = {name: Timings() for name in paths}
+    load = Load(before=loadavg(), after=0.0, MIN_SHARE=0.7)
+    for files in files_per_round:
+        for name, make in paths.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            result = subprocess.run(make(files), capture_output=True, cwd=ROOT)
+            wall = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if result.returncode not in (0, 1):
+                raise SystemExit(f"{name}: {result.stderr.decode()[-2000:]}")
+            share = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / wall
+            timings[name].seconds.append(wall)
+            timings[name].shares.append(share)
+            load.shares.append(min(1.0, share))
+    load.after = loadavg()
+    return timings, load
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--articles", type=int, default=20, help="synthetic articles per round")
+    args = parser.parse_args(argv)
+    import synthetic
+
+    seed = synthetic.SEED + SEED_OFFSET
+    synthetic_rounds = [[(a.doc, a.raw) for a in synthetic.generate(args.articles, seed, start=r * args.articles)]
+                        for r in range(args.rounds)]
+    corpora = {"synthetic": synthetic_rounds}
+    if REAL_DEV.is_dir():
+        real = [(f.name, f.read_bytes()) for f in sorted(REAL_DEV.glob("*.txt"))]
+        corpora["real dev"] = [real] * args.rounds
+    lib = _library(corpora, args.rounds)
+
+    tmp = Path(tempfile.mkdtemp(prefix="vnfacts-bench-extract-"))
+    files_per_round = []
+    for r, arts in enumerate(synthetic.generate(args.articles, seed, start=(args.rounds + r) * args.articles)
+                             for r in range(args.rounds)):
+        d = tmp / f"round{r}"
+        d.mkdir()
+        files_per_round.append([d / a.doc for a in arts])
+        for path, a in zip(files_per_round[-1], synthetic.generate(args.articles, seed,
+                                                                   start=(args.rounds + r) * args.articles)):
+            path.write_bytes(a.raw)
+    commands, command_load = _commands(files_per_round)
+
+    rows, notes = [], []
+    for corpus, result in lib.items():
+        t, n = result["timings"], result["articles"]
+        for name, timing in t.items():
+            rows.append([f"{corpus}: {name}", f"{n / timing.min:,.1f}", f"{n / timing.median:,.1f}",
+                         f"{timing.median / n * 1000:,.1f}"])
+        v = t["vnfacts"].median
+        notes.append(f"{corpus} ({n} articles, {result['sentences']} sentences, {result['chars']:,} bytes a round): "
+                     f"vnfacts / word_tokenize {t['word_tokenize'].median / v:.2f}× (bar ≥ 2.5×), "
+                     f"vnfacts / ner() {t['ner()'].median / v:.1f}× (bar ≥ 30×); {result['load'].note()}")
+    for name, timing in commands.items():
+        rows.append([f"whole command: {name}", f"{args.articles / timing.min:,.1f}",
+                     f"{args.articles / timing.median:,.1f}", f"{timing.median / args.articles * 1000:,.1f}"])
+    c = commands
+    notes.append(f"whole commands ({args.articles} synthetic files a round, start-up included): vnfacts extract / "
+                 f"word_tokenize script {c['word_tokenize script FILES'].median / c['vnfacts extract FILES'].median:.2f}×; "
+                 f"{command_load.note()}")
+    notes.append(machine_line())
+    print(table(f"Extraction, {args.rounds} interleaved rounds, caches emptied before every run",
+                ["path", "best articles/s", "median articles/s", "median ms/article"], rows, notes))
 
 
 if __name__ == "__main__":
