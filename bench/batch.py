@@ -1,28 +1,34 @@
-"""Measure ``vnfacts process`` at scale, in one run.
+"""``vnfacts process`` at scale, as users run it, in one run.
 
-    .venv/bin/python bench/batch.py                   # 10,000 synthetic articles (~15 min on 2 cores)
-    .venv/bin/python bench/batch.py --articles 1000   # a quick run
+    .venv/bin/python bench/batch.py --articles 1000          # a quick run (~2 min)
+    .venv/bin/python bench/batch.py --articles 100000        # the national-scale run (hours on 2 shared cores)
+    .venv/bin/python bench/batch.py --articles 10000 --configs 1,2   # some configurations only
 
-On a deterministic synthetic corpus (bench/synthetic.py, registered raw in a
-store), it measures:
+A deterministic synthetic corpus (bench/synthetic.py) is registered raw in a store
+(kept in bench/out); then each configuration runs the real command on a fresh copy:
 
-* throughput, articles/s, of a full ``process`` run with 1 worker (extraction in
-  the writer's process) and with 2 worker processes, each on a fresh copy of the
-  store, worker start-up included; the two runs must make the same store
-  (fingerprint);
-* underthesea's ``ner()`` path on a sample of the same articles: clean, split
-  into sentences, ``ner()`` sentence by sentence (what a pipeline built on
-  underthesea's NER would run), and our throughput as a multiple of it;
-* peak memory: the largest sum of the resident sizes of this process and all its
-  children (sampled every 0.1 s), and ``getrusage`` maxima (self, children);
-* the second, no-op run: the real command line, its wall time, the skip rate of
-  the stale-article query, and whether the database file changed at all;
-* the store's size (and per article);
-* the latency of the models-by-province and verify queries on that store, through
-  ``pipeline.query.models_by_province`` and ``pipeline.verify.verify`` when those
-  modules exist, else through equivalent SQL.
+* ``1`` — ``vnfacts process --workers 1`` (extraction in the writer's process);
+* ``2`` — ``vnfacts process --workers 2``;
+* ``dask`` — ``vnfacts process --executor dask`` on a Dask LocalCluster of 2
+  single-threaded worker processes started here;
+* ``1-per-article`` (not by default) — ``--workers 1 --per-article``, the writer of before.
 
-Prints a table and writes bench/out/batch-<N>.json.
+For each: whole-command wall time (start-up included) and the command's own time
+(its summary: selection excluded), articles/s of both, CPU seconds per article over
+every process involved, peak PSS summed over those processes (``/proc/PID/smaps_rollup``:
+pages shared by forked workers count once), and the other load on the machine
+(load average minus the cores the run kept busy).  A ratio between configurations
+is flagged unreadable when the other load took cores the faster one needed.
+
+Baselines in the same run, interleaved with the configurations (before each and after
+the last): underthesea's ``ner()`` and bare ``word_tokenize`` on the sentences of a
+sample of articles no configuration reads, caches emptied; the median is used.
+
+After the runs: the stores must be equal (fingerprint); the no-op rerun as a whole
+command (start-up included) and its skip query alone, and whether the file changed; the
+store's size per article; query latency (library calls and whole commands).
+
+Prints one table and writes bench/out/batch-<N>.json.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ import argparse
 import hashlib
 import json
 import os
-import resource
+import re
 import shutil
 import sqlite3
 import statistics
@@ -41,74 +47,14 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import OUT, ROOT, _descendants, clear_caches, loadavg, machine_line, mib, table, tree_pss  # noqa: E402
 
-import psutil  # noqa: E402  (a dependency of dask.distributed)
 import synthetic  # noqa: E402
 
-from pipeline.batch.run import current_versions, make_executor, run_batch, select_stale  # noqa: E402
-from pipeline.store import Store  # noqa: E402
 
-OUT = ROOT / "bench" / "out"
-
-
-class PeakMemory:
-    """Largest RSS of this process plus all its descendants, sampled in a thread."""
-
-    def __init__(self, interval: float = 0.1):
-        self.interval = interval
-        self.peak = 0
-        self.peak_processes = 0
-        self._stop = threading.Event()
-        self.child_cpu: dict[int, float] = {}  # last CPU seconds seen of each child
-
-    def _sample(self) -> None:
-        me = psutil.Process()
-        while not self._stop.is_set():
-            total, n = 0, 0
-            for p in [me, *me.children(recursive=True)]:
-                try:
-                    total += p.memory_info().rss
-                    n += 1
-                    if p.pid != me.pid:
-                        t = p.cpu_times()
-                        self.child_cpu[p.pid] = t.user + t.system
-                except psutil.Error:
-                    pass
-            if total > self.peak:
-                self.peak, self.peak_processes = total, n
-            self._stop.wait(self.interval)
-
-    def cpu_seconds(self) -> float:
-        """CPU time of this process (since __enter__) and of the children seen."""
-        t = psutil.Process().cpu_times()
-        return t.user + t.system - self._self_cpu + sum(self.child_cpu.values())
-
-    def __enter__(self):
-        t = psutil.Process().cpu_times()
-        self._self_cpu = t.user + t.system
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
-def mib(n: float) -> str:
-    return f"{n / 2**20:,.0f} MiB"
-
-
-def file_sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+def vnfacts() -> list[str]:
+    script = Path(sys.executable).with_name("vnfacts")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pipeline"]
 
 
 def checkpoint(path: Path) -> None:
@@ -118,255 +64,296 @@ def checkpoint(path: Path) -> None:
 
 def copy_store(src: Path, dst: Path) -> Path:
     for suffix in ("", "-wal", "-shm"):
-        Path(str(dst) + suffix).unlink(missing_ok=True)
+        Path(f"{dst}{suffix}").unlink(missing_ok=True)
     checkpoint(src)
     shutil.copyfile(src, dst)
     return dst
 
 
 def base_store(n: int, seed: int) -> Path:
+    from pipeline.store import Store
+
     path = OUT / f"synthetic-{n}-{seed}.db"
     if path.exists():
         return path
     started = time.perf_counter()
     tmp = path.with_suffix(".tmp.db")
     for suffix in ("", "-wal", "-shm"):
-        Path(str(tmp) + suffix).unlink(missing_ok=True)
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
     store = Store(tmp)
-    synthetic.fill_store(store, n, seed)
+    for start in range(0, n, 5000):  # a transaction per 5,000: a long generation keeps its progress visible
+        synthetic.fill_store(store, min(5000, n - start), seed, start=start)
+        print(f"  registered {start + min(5000, n - start):,} / {n:,}", file=sys.stderr, flush=True)
     store.close()
     checkpoint(tmp)
     tmp.rename(path)
     for suffix in ("-wal", "-shm"):
-        Path(str(tmp) + suffix).unlink(missing_ok=True)
-    print(f"generated {n:,} synthetic articles in {time.perf_counter() - started:.0f} s -> {path}", flush=True)
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    print(f"generated {n:,} synthetic articles in {time.perf_counter() - started:.0f} s -> {path}", file=sys.stderr)
     return path
 
 
-def timed_process(path: Path, workers: int) -> dict:
-    store = Store(path)
-    versions = current_versions()
-    selection = select_stale(store, versions)
-    with PeakMemory() as memory:
-        started = time.perf_counter()
-        executor = make_executor("local", workers)
-        try:
-            summary = run_batch(store, selection, executor, versions)
-        finally:
-            executor.close()
-        seconds = time.perf_counter() - started
-        cpu = memory.cpu_seconds()
-    store.close()
-    assert summary.failed == 0, summary.failures[:5]
-    return {
-        "workers": workers, "articles": summary.processed, "seconds": seconds,
-        "rate": summary.processed / seconds, "extract_cpu_seconds": summary.extract_seconds,
-        "peak_rss": memory.peak, "peak_processes": memory.peak_processes,
-        "cpu_seconds": cpu, "cores_used": cpu / seconds, "cpu_ms_per_article": cpu / max(summary.processed, 1) * 1000,
-        "facts": dict(summary.facts),
-    }
+def _proc_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
-def noop_run(path: Path) -> dict:
-    checkpoint(path)
-    before = file_sha(path)
-    store = Store(path)
-    selection = select_stale(store, current_versions())
-    store.close()
+class Watch:
+    """Peak PSS of some process trees, the CPU time of every process seen in them, and the
+    load average, sampled in a thread (a pool's workers are not all reaped by the command,
+    so getrusage would miss them)."""
+
+    def __init__(self, roots: list[int], interval: float = 0.25):
+        self.roots, self.interval = roots, interval
+        self.peak, self.processes, self.loads = 0, 0, []
+        self.cpu: dict[int, float] = {}
+        self.cpu_start = {pid: _proc_cpu(pid) for pid in roots}
+        self._stop = threading.Event()
+
+    def cpu_seconds(self) -> float:
+        return sum(t - self.cpu_start.get(pid, 0.0) for pid, t in self.cpu.items())
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total, n = 0, 0
+            for root in self.roots:
+                for pid in [root, *_descendants(root)]:
+                    cpu = _proc_cpu(pid)
+                    if cpu:
+                        self.cpu[pid] = max(cpu, self.cpu.get(pid, 0.0))
+                size, count = tree_pss(root)
+                total, n = total + size, n + count
+            if total > self.peak:
+                self.peak, self.processes = total, n
+            self.loads.append(loadavg())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "Watch":
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+_SUMMARY_TIME = re.compile(r"│\s*time\s*│\s*([\d,.]+) s")
+_PROCESSED = re.compile(r"articles processed\s*│\s*([\d,]+)")
+
+
+def run_config(config: str, path: Path, cluster=None) -> dict:
+    argv = [*vnfacts(), "process", "--db", str(path), "--no-progress"]
+    extra_roots: list[int] = []
+    if config.startswith("1"):
+        argv += ["--workers", "1"] + (["--per-article"] if config.endswith("per-article") else [])
+    elif config == "2":
+        argv += ["--workers", "2"]
+    elif config == "dask":
+        argv += ["--executor", "dask", "--scheduler", cluster.scheduler_address]
+        extra_roots = [w.process.pid for w in cluster.workers.values()]
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pipeline", "process", "--db", str(path), "--workers", "2"],
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, text=True,
+                            env={**os.environ, "COLUMNS": "200"})
+    with Watch([proc.pid, *extra_roots]) as watch:
+        out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"{config}: exit {proc.returncode}\n{err[-3000:]}")
+    # every process's own CPU time as last sampled (getrusage would count the reaped ones
+    # only, some of them twice); at most one interval of each is missed
+    cpu = watch.cpu_seconds()
+    own = float(_SUMMARY_TIME.search(out).group(1).replace(",", ""))
+    processed = int(_PROCESSED.search(out).group(1).replace(",", ""))
+    busy = cpu / wall
+    load = statistics.mean(watch.loads) if watch.loads else loadavg()
+    return {"config": config, "articles": processed, "wall": wall, "own_seconds": own, "rate_wall": processed / wall,
+            "rate_own": processed / own, "cpu_seconds": cpu, "cpu_ms_per_article": cpu / processed * 1000,
+            "cores_busy": busy, "peak_pss": watch.peak, "processes": watch.processes,
+            "load": load, "other_load": max(0.0, load - busy)}
+
+
+def baselines(sample: list[tuple[str, bytes]]) -> dict:
+    """ner() and word_tokenize over the sentences of ``sample``, caches emptied first."""
+    from underthesea import ner, word_tokenize
+
+    from pipeline.nlp.segment import split_sentences
+    from pipeline.read.clean import clean
+
+    sentences = []
+    for _, raw in sample:
+        text = clean(raw).text
+        sentences += [text[s:e] for s, e in split_sentences(text)]
+    ner("Công an tỉnh Nghệ An.")
+    out = {}
+    for name, fn in (("ner()", ner), ("word_tokenize", word_tokenize)):
+        clear_caches()
+        t0 = time.perf_counter()
+        for s in sentences:
+            fn(s)
+        out[name] = len(sample) / (time.perf_counter() - t0)
+    return out
+
+
+def noop(path: Path) -> dict:
+    from pipeline.batch.run import current_versions, select_stale
+    from pipeline.store import Store
+
+    checkpoint(path)
+    h = hashlib.sha256(path.read_bytes()).hexdigest()
+    started = time.perf_counter()
+    result = subprocess.run([*vnfacts(), "process", "--db", str(path), "--workers", "2", "--no-progress"],
                             capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - started
     assert result.returncode == 0, result.stderr
     checkpoint(path)
-    return {
-        "selected": len(selection.items), "skipped": selection.skipped, "select_seconds": selection.seconds,
-        "skip_rate": selection.skipped / selection.seconds if selection.seconds else float("inf"),
-        "cli_wall_seconds": wall, "file_unchanged": file_sha(path) == before,
-    }
+    store = Store(path)
+    selection = select_stale(store, current_versions())
+    store.close()
+    checkpoint(path)
+    return {"skipped": selection.skipped, "select_seconds": selection.seconds, "cli_wall": wall,
+            "unchanged": hashlib.sha256(path.read_bytes()).hexdigest() == h}
 
 
 def store_size(path: Path) -> dict:
     checkpoint(path)
     with sqlite3.connect(path) as conn:
         articles = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-        raw = conn.execute("SELECT SUM(LENGTH(raw)), SUM(LENGTH(text)) FROM articles").fetchone()
         rows = {t: conn.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0]
                 for t in ("sentences", "models", "counts", "officials", "places", "dates")}
     size = path.stat().st_size
-    return {"bytes": size, "per_article": size / max(articles, 1), "raw_compressed": raw[0], "text": raw[1], "rows": rows}
+    return {"bytes": size, "per_article": size / max(articles, 1), "rows": rows}
 
 
-def latency(fn, args_list: list, repeat: int = 1) -> dict:
+def _latency(fn, args_list) -> dict:
     times = []
     for args in args_list:
-        for _ in range(repeat):
-            started = time.perf_counter()
-            fn(*args)
-            times.append(time.perf_counter() - started)
-    times.sort()
-    return {"n": len(times), "median_ms": statistics.median(times) * 1000,
-            "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))] * 1000, "max_ms": times[-1] * 1000}
-
-
-_MODELS_SQL = """
-SELECT COALESCE(g.province, a.main_province) AS province, m.canonical, COUNT(DISTINCT m.article_id) AS articles
-FROM models m JOIN articles a ON a.id = m.article_id LEFT JOIN gazetteer_units g ON g.code = m.place_code
-WHERE COALESCE(g.province, a.main_province) = ? GROUP BY 1, 2 ORDER BY 3 DESC
-"""
-_VERIFY_SQL = """
-SELECT c.value, c.unit, c.evidence, s.text, a.key, a.published FROM counts c
-JOIN articles a ON a.id = c.article_id JOIN sentences s ON s.id = c.sentence_id
-LEFT JOIN gazetteer_units g ON g.code = c.place_code
-WHERE c.value = ? AND COALESCE(g.province, a.main_province) = ?
-"""
+        t0 = time.perf_counter()
+        fn(*args)
+        times.append(time.perf_counter() - t0)
+    return {"median_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000, "n": len(times)}
 
 
 def queries(path: Path) -> dict:
-    """Latency of the two questions journalists ask, on the benchmark store."""
+    """Latency of the questions users ask, as library calls and as whole commands."""
+    from pipeline.query import queries as query
+    from pipeline.query.verify import verify
+
     with sqlite3.connect(path) as conn:
         provinces = [r[0] for r in conn.execute(
             "SELECT main_province, COUNT(*) FROM articles WHERE main_province IS NOT NULL "
-            "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20")]
-        claims = conn.execute(
-            "SELECT a.main_province, c.figure, c.unit, c.value FROM counts c JOIN articles a ON a.id = c.article_id "
-            "WHERE a.main_province IS NOT NULL AND c.unit IS NOT NULL AND c.value >= 10 ORDER BY c.id LIMIT 20").fetchall()
-    out = {}
-    sql_conn = sqlite3.connect(path)
-    out["models_by_province_sql"] = {"via": "SQL (bench/batch.py)", **latency(
-        lambda p: sql_conn.execute(_MODELS_SQL, [p]).fetchall(), [(p,) for p in provinces])}
-    out["verify_sql"] = {"via": "SQL (bench/batch.py)", **latency(
-        lambda v, p: sql_conn.execute(_VERIFY_SQL, [v, p]).fetchall(), [(value, province) for province, _, _, value in claims])}
-    try:  # the real commands' functions, when their modules exist
-        from pipeline.query import queries as query
-    except ImportError:
-        return out
+            "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10")]
+        claims = [f"{p} có {f} {u}" for p, f, u in conn.execute(
+            "SELECT a.main_province, c.figure, c.unit FROM counts c JOIN articles a ON a.id = c.article_id "
+            "WHERE a.main_province IS NOT NULL AND c.unit IS NOT NULL AND c.value >= 10 ORDER BY c.id LIMIT 10")]
     conn = query.connect(path)
-    out["models_by_province"] = {"via": "pipeline.query.queries.models_by_province",
-                                 **latency(lambda p: query.models_by_province(conn, p), [(p,) for p in provinces])}
-    found = sum(1 for p in provinces[:5] if query.models_by_province(conn, p))
-    out["models_by_province"]["note"] = f"{found}/5 provinces with models"
-    try:
-        from pipeline.query.verify import verify
-    except ImportError:
-        return out
-    text = [(f"{province} có {figure} {unit}",) for province, figure, unit, _ in claims]
-    try:
-        out["verify"] = {"via": "pipeline.query.verify.verify", **latency(lambda c: verify(conn, c), text)}
-        supported = sum(1 for (c,) in text if verify(conn, c).supported)
-        out["verify"]["note"] = f"{supported}/{len(text)} claims supported"
-    except Exception as exc:  # noqa: BLE001 - report, do not lose the other figures
-        out["verify"] = {"via": "pipeline.query.verify.verify", "error": f"{type(exc).__name__}: {exc}"}
+    out = {"models_by_province (library)": _latency(lambda p: query.models_by_province(conn, p), [(p,) for p in provinces]),
+           "verify (library)": _latency(lambda c: verify(conn, c), [(c,) for c in claims])}
+    supported = sum(1 for c in claims if verify(conn, c).supported)
+    out["verify (library)"]["note"] = f"{supported}/{len(claims)} supported"
+    conn.close()
+
+    def command(*args: str) -> None:
+        subprocess.run([*vnfacts(), *args, "--db", str(path)], capture_output=True, cwd=ROOT)
+
+    out["vnfacts models --province P (command)"] = _latency(lambda p: command("models", "--province", p),
+                                                             [(p,) for p in provinces[:3]])
+    out["vnfacts verify CLAIM (command)"] = _latency(lambda c: command("verify", c), [(c,) for c in claims[:3]])
     return out
-
-
-def ner_path(n: int, seed: int) -> dict:
-    """underthesea's ner(), sentence by sentence, on the first ``n`` articles of the corpus."""
-    from underthesea import ner
-
-    from pipeline.read.clean import clean
-    from pipeline.nlp.segment import split_sentences
-
-    ner("Công an tỉnh Nghệ An.")  # load the model outside the timing
-    sentences = 0
-    started = time.perf_counter()
-    for a in synthetic.generate(n, seed):
-        text = clean(a.raw).text
-        for s, e in split_sentences(text):
-            ner(text[s:e])
-            sentences += 1
-    seconds = time.perf_counter() - started
-    return {"articles": n, "sentences": sentences, "seconds": seconds, "rate": n / seconds}
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=synthetic.SEED)
-    parser.add_argument("--ner-sample", type=int, default=30, help="articles run through underthesea's ner()")
+    parser.add_argument("--configs", default="1,2,dask", help="comma-separated: 1, 2, dask, 1-per-article")
+    parser.add_argument("--sample", type=int, default=8, help="articles per baseline run (ner(), word_tokenize)")
     args = parser.parse_args(argv)
+    configs = [c.strip() for c in args.configs.split(",") if c.strip()]
     OUT.mkdir(parents=True, exist_ok=True)
-    load_before = os.getloadavg()
+    results: dict = {"articles": args.articles, "seed": args.seed, "cpus": os.cpu_count(), "load_start": loadavg()}
     base = base_store(args.articles, args.seed)
-    results: dict = {"articles": args.articles, "seed": args.seed, "cpus": os.cpu_count(),
-                     "loadavg_before": load_before}
+    # baseline samples: articles after the corpus, a new sample each time
+    samples = [[(a.doc, a.raw) for a in synthetic.generate(args.sample, args.seed, start=args.articles + i * args.sample)]
+               for i in range(len(configs) + 1)]
+    runs, base_runs = {}, [baselines(samples[0])]
+    cluster = None
+    try:
+        for i, config in enumerate(configs):
+            path = copy_store(base, OUT / f"run-{config}.db")
+            if config == "dask" and cluster is None:
+                from dask.distributed import LocalCluster
 
-    runs = {}
-    for workers in (1, 2):
-        path = copy_store(base, OUT / f"run-{workers}w.db")
-        print(f"process, {workers} worker(s), {args.articles:,} articles …", flush=True)
-        runs[workers] = timed_process(path, workers)
-        runs[workers]["loadavg_after"] = os.getloadavg()
-        print(f"  {runs[workers]['rate']:.1f} articles/s, {runs[workers]['seconds']:.0f} s", flush=True)
-    results["runs"] = runs
-    stores = {w: Store(OUT / f"run-{w}w.db") for w in runs}
-    results["same_store_1_and_2_workers"] = stores[1].fingerprint() == stores[2].fingerprint()
-    one_fp, two_fp = stores[1].article_fingerprints(), stores[2].article_fingerprints()
-    results["articles_differing_1_and_2_workers"] = sorted(k for k in one_fp if one_fp[k] != two_fp.get(k))
-    for s in stores.values():
-        s.close()
-    two = OUT / "run-2w.db"
-    print("second, no-op run …", flush=True)
-    results["noop"] = noop_run(two)
-    results["size"] = store_size(two)
-    print("queries …", flush=True)
-    results["queries"] = queries(two)
-    print(f"underthesea ner() on {args.ner_sample} articles …", flush=True)
-    results["ner"] = ner_path(args.ner_sample, args.seed)
-    usage_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    usage_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    results["rusage_maxrss"] = {"self": usage_self, "children": usage_children}
-    results["loadavg_after"] = os.getloadavg()
+                import logging
+
+                os.environ.setdefault("PYTHONHASHSEED", "0")
+                cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                       silence_logs=logging.ERROR)
+            print(f"process: {config}, {args.articles:,} articles … (load {loadavg():.2f})", file=sys.stderr, flush=True)
+            runs[config] = run_config(config, path, cluster)
+            print(f"  {runs[config]['rate_wall']:,.1f} articles/s", file=sys.stderr, flush=True)
+            base_runs.append(baselines(samples[i + 1]))
+    finally:
+        if cluster is not None:
+            cluster.close()
+    results["runs"], results["baselines"] = runs, base_runs
+    from pipeline.store import Store
+
+    prints = {}
+    for config in runs:
+        store = Store(OUT / f"run-{config}.db")
+        prints[config] = store.fingerprint()
+        store.close()
+    results["same_store"] = len(set(prints.values())) == 1
+    last = OUT / f"run-{configs[-1]}.db"
+    results["noop"] = noop(last)
+    results["size"] = store_size(last)
+    results["queries"] = queries(last)
+    results["load_end"] = loadavg()
     (OUT / f"batch-{args.articles}.json").write_text(json.dumps(results, indent=2, default=str))
-    report(results)
+    print(report(results))
 
 
-def report(r: dict) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    one, two, ner = r["runs"][1], r["runs"][2], r["ner"]
-    speedup = two["rate"] / one["rate"]
-    table = Table(title=f"vnfacts process: {r['articles']:,} synthetic articles, {r['cpus']} CPUs")
-    for col in ("measure", "figure", "target"):
-        table.add_column(col, justify="left" if col == "measure" else "right")
-    for label, run in (("1 worker (in-process)", one), ("2 workers", two)):
-        table.add_row(label, f"{run['rate']:,.1f} articles/s ({run['seconds']:,.0f} s; {run['cores_used']:.2f} cores busy, "
-                      f"{run['cpu_ms_per_article']:.1f} CPU ms/article)", "")
-    table.add_row("2 workers / 1 worker", f"{speedup:.2f}×", "≥ 1.7×")
-    differing = r["articles_differing_1_and_2_workers"]
-    table.add_row("same store with 1 and 2 workers", str(r["same_store_1_and_2_workers"]) + (
-        f" ({len(differing)} of {r['articles']:,} articles differ: {', '.join(differing[:3])}…)" if differing else ""),
-        "True")
-    table.add_row("underthesea ner() path", f"{ner['rate']:,.2f} articles/s ({ner['articles']} articles, "
-                  f"{ner['sentences']} sentences)", "")
-    table.add_row("1 worker / ner()", f"{one['rate'] / ner['rate']:,.0f}×", "≥ 30×")
-    table.add_row("2 workers / ner()", f"{two['rate'] / ner['rate']:,.0f}×", "")
-    table.add_row("peak memory, 1 worker (all processes)", mib(one["peak_rss"]), "< 1.5 GB")
-    table.add_row("peak memory, 2 workers (all processes)",
-                  f"{mib(two['peak_rss'])} in {two['peak_processes']} processes", "< 1.5 GB")
-    ru = r["rusage_maxrss"]
-    table.add_row("getrusage maxrss self / largest child", f"{mib(ru['self'])} / {mib(ru['children'])}", "")
+def report(r: dict) -> str:
+    ner = statistics.median(b["ner()"] for b in r["baselines"])
+    wt = statistics.median(b["word_tokenize"] for b in r["baselines"])
+    rows = []
+    for config, run in r["runs"].items():
+        rows.append([f"process, {config}", f"{run['rate_wall']:,.1f}", f"{run['rate_own']:,.1f}",
+                     f"{run['cpu_ms_per_article']:.1f}", f"{run['cores_busy']:.2f}",
+                     f"{mib(run['peak_pss'])} ({run['processes']} proc.)", f"{run['other_load']:.2f}"])
+    rows.append(["underthesea ner(), median", f"{ner:,.2f}", "", "", "", "", ""])
+    rows.append(["underthesea word_tokenize, median", f"{wt:,.1f}", "", "", "", "", ""])
+    notes = []
+    runs = r["runs"]
+    cpus = r["cpus"]
+    for config, run in runs.items():
+        notes.append(f"{config}: {run['rate_own'] / ner:,.0f}× ner(), {run['rate_own'] / wt:.2f}× word_tokenize "
+                     f"(its own time, per run; baselines single-core)")
+    if "1" in runs and "2" in runs:
+        speedup = runs["2"]["rate_own"] / runs["1"]["rate_own"]
+        readable = runs["2"]["other_load"] <= max(0.0, cpus - 2) + 0.5 and runs["1"]["other_load"] <= cpus - 1 + 0.5
+        notes.append(f"2 workers / 1 worker: {speedup:.2f}×" + ("" if readable else
+                     f"  ** UNREADABLE: other load {runs['2']['other_load']:.2f} took cores the 2 workers needed **"))
     noop = r["noop"]
-    table.add_row("no-op run: skip rate of the stale query",
-                  f"{noop['skipped']:,} skipped in {noop['select_seconds'] * 1000:,.0f} ms = {noop['skip_rate']:,.0f}/s",
-                  "thousands/s")
-    table.add_row("no-op run: `vnfacts process` wall time", f"{noop['cli_wall_seconds']:.1f} s "
-                  f"({noop['skipped'] / noop['cli_wall_seconds']:,.0f} articles/s incl. start-up)", "")
-    table.add_row("no-op run: database file unchanged", str(noop["file_unchanged"]), "True")
+    notes.append(f"same store in every configuration: {r['same_store']}")
+    notes.append(f"no-op rerun: `vnfacts process` {noop['cli_wall']:.2f} s whole command "
+                 f"({noop['skipped'] / noop['cli_wall']:,.0f} articles/s with start-up); skip query alone "
+                 f"{noop['select_seconds'] * 1000:,.0f} ms ({noop['skipped'] / max(noop['select_seconds'], 1e-9):,.0f}/s); "
+                 f"file unchanged: {noop['unchanged']}")
     size = r["size"]
-    table.add_row("store size", f"{mib(size['bytes'])} ({size['per_article'] / 1024:,.1f} KiB/article)", "")
-    table.add_row("  rows", ", ".join(f"{k} {v:,}" for k, v in size["rows"].items()), "")
+    notes.append(f"store: {mib(size['bytes'])}, {size['per_article'] / 1024:,.1f} KiB per article; rows "
+                 + ", ".join(f"{k} {v:,}" for k, v in size["rows"].items()))
     for name, q in r["queries"].items():
-        if "error" in q:
-            table.add_row(f"{name} query", q["error"], "< 100 ms")
-            continue
-        extra = q.get("note", "")
-        table.add_row(f"{name} query ({q['via']})",
-                      f"median {q['median_ms']:.1f} ms, p95 {q['p95_ms']:.1f} ms, max {q['max_ms']:.1f} ms"
-                      + (f" [{extra}]" if extra else ""), "< 100 ms")
-    table.add_row("load average before / after", f"{r['loadavg_before'][0]:.2f} / {r['loadavg_after'][0]:.2f}", "")
-    Console(width=160).print(table)
+        notes.append(f"{name}: median {q['median_ms']:,.1f} ms, max {q['max_ms']:,.1f} ms"
+                     + (f" [{q['note']}]" if "note" in q else ""))
+    notes.append(f"load average at start {r['load_start']:.2f}, at end {r['load_end']:.2f}; {machine_line()}")
+    return table(f"vnfacts process: {r['articles']:,} synthetic articles",
+                 ["run", "articles/s (whole command)", "articles/s (its own time)", "CPU ms/article",
+                  "cores busy", "peak PSS", "other load"], rows, notes)
 
 
 if __name__ == "__main__":
