@@ -43,11 +43,10 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-from common import OUT, ROOT, _descendants, clear_caches, loadavg, machine_line, mib, table, tree_pss  # noqa: E402
+from common import OUT, ROOT, Watch, clear_caches, loadavg, machine_line, mib, table  # noqa: E402
 
 import synthetic  # noqa: E402
 
@@ -93,54 +92,6 @@ def base_store(n: int, seed: int) -> Path:
     return path
 
 
-def _proc_cpu(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-class Watch:
-    """Peak PSS of some process trees, the CPU time of every process seen in them, and the
-    load average, sampled in a thread (a pool's workers are not all reaped by the command,
-    so getrusage would miss them)."""
-
-    def __init__(self, roots: list[int], interval: float = 0.25):
-        self.roots, self.interval = roots, interval
-        self.peak, self.processes, self.loads = 0, 0, []
-        self.cpu: dict[int, float] = {}
-        self.cpu_start = {pid: _proc_cpu(pid) for pid in roots}
-        self._stop = threading.Event()
-
-    def cpu_seconds(self) -> float:
-        return sum(t - self.cpu_start.get(pid, 0.0) for pid, t in self.cpu.items())
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            total, n = 0, 0
-            for root in self.roots:
-                for pid in [root, *_descendants(root)]:
-                    cpu = _proc_cpu(pid)
-                    if cpu:
-                        self.cpu[pid] = max(cpu, self.cpu.get(pid, 0.0))
-                size, count = tree_pss(root)
-                total, n = total + size, n + count
-            if total > self.peak:
-                self.peak, self.processes = total, n
-            self.loads.append(loadavg())
-            self._stop.wait(self.interval)
-
-    def __enter__(self) -> "Watch":
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 _SUMMARY_TIME = re.compile(r"│\s*time\s*│\s*([\d,.]+) s")
 _PROCESSED = re.compile(r"articles processed\s*│\s*([\d,]+)")
 
@@ -166,12 +117,15 @@ def run_config(config: str, path: Path, cluster=None) -> dict:
     # every process's own CPU time as last sampled (getrusage would count the reaped ones
     # only, some of them twice); at most one interval of each is missed
     cpu = watch.cpu_seconds()
+    writer_cpu = watch.cpu.get(proc.pid, 0.0) - watch.cpu_start.get(proc.pid, 0.0)
     own = float(_SUMMARY_TIME.search(out).group(1).replace(",", ""))
     processed = int(_PROCESSED.search(out).group(1).replace(",", ""))
     busy = cpu / wall
     load = statistics.mean(watch.loads) if watch.loads else loadavg()
     return {"config": config, "articles": processed, "wall": wall, "own_seconds": own, "rate_wall": processed / wall,
             "rate_own": processed / own, "cpu_seconds": cpu, "cpu_ms_per_article": cpu / processed * 1000,
+            "writer_cpu_ms_per_article": writer_cpu / processed * 1000,
+            "worker_cpu_ms_per_article": (cpu - writer_cpu) / processed * 1000,
             "cores_busy": busy, "peak_pss": watch.peak, "processes": watch.processes,
             "load": load, "other_load": max(0.0, load - busy)}
 
@@ -351,9 +305,34 @@ def report(r: dict) -> str:
         notes.append(f"{name}: median {q['median_ms']:,.1f} ms, max {q['max_ms']:,.1f} ms"
                      + (f" [{q['note']}]" if "note" in q else ""))
     notes.append(f"load average at start {r['load_start']:.2f}, at end {r['load_end']:.2f}; {machine_line()}")
-    return table(f"vnfacts process: {r['articles']:,} synthetic articles",
-                 ["run", "articles/s (whole command)", "articles/s (its own time)", "CPU ms/article",
-                  "cores busy", "peak PSS", "other load"], rows, notes)
+    out = table(f"vnfacts process: {r['articles']:,} synthetic articles",
+                ["run", "articles/s (whole command)", "articles/s (its own time)", "CPU ms/article",
+                 "cores busy", "peak PSS", "other load"], rows, notes)
+    return out + "\n\n" + projection(r)
+
+
+def projection(r: dict) -> str:
+    """Worker cores and wall time for 1,000,000 articles, from the measured CPU per article:
+    extraction scales with the worker cores, the single writer does not."""
+    import math
+
+    pooled = [run for config, run in r["runs"].items() if config in ("2", "dask")]
+    if not pooled:
+        return ""
+    extract_ms = min(run["worker_cpu_ms_per_article"] for run in pooled)  # the least disturbed
+    writer_ms = min(run["writer_cpu_ms_per_article"] for run in pooled)
+    ceiling = 1000 / writer_ms
+    rows = []
+    for cores in (2, 4, 8, 16, 32, 64):
+        rate = min(cores * 1000 / extract_ms, ceiling)
+        rows.append([cores, f"{rate:,.0f}", f"{1_000_000 / rate / 3600:,.2f} h",
+                     "writer" if rate == ceiling else "workers"])
+    need = math.ceil(1_000_000 * extract_ms / 1000 / 3600)
+    return table("1,000,000 articles: worker cores and wall time (from the measured CPU per article)",
+                 ["worker cores", "articles/s", "wall time", "bound by"], rows,
+                 [f"measured: extraction {extract_ms:.1f} CPU ms per article in a worker, the single writer "
+                  f"{writer_ms:.2f} CPU ms per article (its ceiling ~{ceiling:,.0f} articles/s on CPU alone); "
+                  f"1M in an hour needs {need} worker cores"])
 
 
 if __name__ == "__main__":

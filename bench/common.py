@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -27,7 +26,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-VNFACTS = [sys.executable, "-m", "pipeline"]
 for _p in (str(ROOT), str(ROOT / "bench")):
     if _p not in sys.path:
         sys.path.insert(0, _p)
@@ -107,7 +105,7 @@ class Load:
                 f"worst CPU share {self.worst_share:.2f}{flag}")
 
 
-def cpu_seconds(pids: Sequence[int] | None = None) -> float:
+def cpu_seconds() -> float:
     """CPU seconds of this process and its children (live ones through /proc, reaped ones
     through getrusage)."""
     import resource
@@ -115,14 +113,7 @@ def cpu_seconds(pids: Sequence[int] | None = None) -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     total = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-    tick = os.sysconf("SC_CLK_TCK")
-    for pid in _descendants(os.getpid()):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-        except (OSError, IndexError, ValueError):
-            pass
-    return total
+    return total + sum(_proc_cpu(pid) for pid in _descendants(os.getpid()))
 
 
 # --- memory: PSS ---------------------------------------------------------------------------
@@ -161,25 +152,46 @@ def tree_pss(root: int) -> tuple[int, int]:
     return sum(pss(p) for p in pids), len(pids)
 
 
-class PeakPss:
-    """The largest PSS of a process tree (default: this process), sampled in a thread."""
+def _proc_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
-    def __init__(self, root: int | None = None, interval: float = 0.2):
-        self.root = root or os.getpid()
-        self.interval = interval
-        self.peak = 0
-        self.processes = 0
+
+class Watch:
+    """Peak PSS of some process trees, the CPU time of every process seen in them, and the
+    load average, sampled in a thread (a pool's workers are not all reaped by the command,
+    so getrusage would miss them)."""
+
+    def __init__(self, roots: list[int], interval: float = 0.25):
+        self.roots, self.interval = roots, interval
+        self.peak, self.processes, self.loads = 0, 0, []
+        self.cpu: dict[int, float] = {}
+        self.cpu_start = {pid: _proc_cpu(pid) for pid in roots}
         self._stop = threading.Event()
 
-    def _sample(self) -> None:
+    def cpu_seconds(self) -> float:
+        return sum(t - self.cpu_start.get(pid, 0.0) for pid, t in self.cpu.items())
+
+    def _run(self) -> None:
         while not self._stop.is_set():
-            total, n = tree_pss(self.root)
+            total, n = 0, 0
+            for root in self.roots:
+                for pid in [root, *_descendants(root)]:
+                    cpu = _proc_cpu(pid)
+                    if cpu:
+                        self.cpu[pid] = max(cpu, self.cpu.get(pid, 0.0))
+                size, count = tree_pss(root)
+                total, n = total + size, n + count
             if total > self.peak:
                 self.peak, self.processes = total, n
+            self.loads.append(loadavg())
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "PeakPss":
-        self._thread = threading.Thread(target=self._sample, daemon=True)
+    def __enter__(self) -> "Watch":
+        self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         return self
 
@@ -187,21 +199,6 @@ class PeakPss:
         self._stop.set()
         self._thread.join()
 
-
-def command_pss(argv: list[str], **kwargs) -> tuple[float, int, float, subprocess.CompletedProcess]:
-    """Run a command; return (wall seconds, its tree's peak PSS, CPU seconds, the result)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=kwargs.pop("cwd", ROOT),
-                            **kwargs)
-    peak = 0
-    with PeakPss(proc.pid, interval=0.05) as memory:
-        out, err = proc.communicate()
-    wall = time.perf_counter() - started
-    peak = memory.peak
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, peak, usage.ru_utime + usage.ru_stime, subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
 
 # --- interleaved rounds -------------------------------------------------------------------

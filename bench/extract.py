@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -93,6 +92,35 @@ def _library(corpora: dict[str, list[list[tuple[str, bytes]]]], rounds: int) -> 
         out[corpus] = {"timings": timings, "load": load, "articles": n,
                        "sentences": sum(map(len, sentences[0])), "chars": sum(len(raw) for _, raw in per_round[0])}
     return out
+
+
+# where the trip's time goes: (label, file suffix, function name) of the stage functions
+_STAGES = [("decode", "pipeline/read/decode.py", "decode"), ("clean", "pipeline/read/clean.py", "clean_decoded"),
+           ("segment (sentences + words + Doc)", "pipeline/nlp/segment.py", "make_doc"),
+           ("  of which word segmentation", "pipeline/nlp/wordseg.py", "segment"),
+           ("extraction (the five extractors and the facts)", "pipeline/nlp/extract.py", "extract_doc"),
+           *[(f"  {k}", f"extractors/{k}.py", "extract") for k in ("dates", "places", "models", "counts", "officials")]]
+
+
+def stages(corpus: str, articles: list[tuple[str, bytes]]) -> str:
+    """The share of the trip's time in each stage over ``articles``, caches emptied first
+    (cProfile's cumulative times: the profiler slows every call alike, shares hold)."""
+    import cProfile
+    import pstats
+
+    from pipeline.schema import Source
+    from pipeline.trip import read
+
+    clear_caches()
+    prof = cProfile.Profile()
+    prof.runcall(lambda: [read(Source(key=n, doc=n, raw=raw)) for n, raw in articles])
+    stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+    total = next(ct for (f, _, name), (_, _, _, ct, _) in stats.items() if name == "<lambda>")
+    parts = []
+    for label, suffix, name in _STAGES:
+        ct = sum(v[3] for (f, _, n), v in stats.items() if n == name and f.endswith(suffix))
+        parts.append(f"{label} {ct / total:.0%}")
+    return f"where the trip's time goes ({corpus}, cProfile cumulative): " + ", ".join(parts)
 
 
 def _commands(files_per_round: list[list[Path]]) -> tuple[dict[str, Timings], Load]:
@@ -164,6 +192,7 @@ def main(argv: list[str] | None = None) -> None:
     notes.append(f"whole commands ({args.articles} synthetic files a round, start-up included): vnfacts extract / "
                  f"word_tokenize script {c['word_tokenize script FILES'].median / c['vnfacts extract FILES'].median:.2f}×; "
                  f"{command_load.note()}")
+    notes += [stages(corpus, per_round[0]) for corpus, per_round in corpora.items()]
     notes.append(machine_line())
     print(table(f"Extraction, {args.rounds} interleaved rounds, caches emptied before every run",
                 ["path", "best articles/s", "median articles/s", "median ms/article"], rows, notes))
