@@ -34,6 +34,8 @@ __all__ = [
     "feed_links",
     "find_date",
     "identity_urls",
+    "jsonld",
+    "jsonld_types",
     "links",
     "meta_published",
     "names",
@@ -259,24 +261,42 @@ _META_DATES = (
 )
 
 
+def jsonld(soup: BeautifulSoup) -> list[dict]:
+    """The JSON-LD objects of a page (those of an ``@graph`` included)."""
+    out: list[dict] = []
+    for script in soup.find_all("script", type="application/ld+json"):
+        try:
+            data = json.loads(script.string or "")
+        except (json.JSONDecodeError, TypeError, RecursionError):
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict):
+                graph = item.get("@graph")
+                out += [g for g in graph if isinstance(g, dict)] if isinstance(graph, list) else [item]
+    return out
+
+
+def jsonld_types(soup: BeautifulSoup) -> set[str]:
+    """The ``@type`` s of a page's JSON-LD objects, lower case ("newsarticle", "breadcrumblist" …)."""
+    found: set[str] = set()
+    for item in jsonld(soup):
+        kind = item.get("@type")
+        for name in kind if isinstance(kind, list) else [kind]:
+            if isinstance(name, str):
+                found.add(name.lower())
+    return found
+
+
 def meta_published(soup: BeautifulSoup) -> date | None:
     """Publication date from the page's metadata (never from visible header text)."""
     for name, attrs, attr in _META_DATES:
         found = find_date(_attr(soup.find(name, attrs=attrs), attr))
         if found:
             return found
-    for script in soup.find_all("script", type="application/ld+json"):
-        try:
-            data = json.loads(script.string or "")
-        except (json.JSONDecodeError, TypeError):
-            continue
-        for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict):
-                for graph in item.get("@graph", [item]):
-                    if isinstance(graph, dict):
-                        found = find_date(str(graph.get("datePublished") or ""))
-                        if found:
-                            return found
+    for item in jsonld(soup):
+        found = find_date(str(item.get("datePublished") or ""))
+        if found:
+            return found
     return None
 
 
