@@ -177,10 +177,10 @@ def _mark_content(soup: BeautifulSoup, root: Tag, reference: str) -> _Reading:
 
 
 def _best_container(soup: BeautifulSoup, reading: _Reading) -> Tag | None:
-    best, score = None, 0
-    for tag in soup.find_all(True):
+    best, score = None, 1
+    for tag in soup.find_all(True):  # document order: a tie goes to the inner element
         value = reading.weight.get(id(tag), 0)
-        if value > score:
+        if value >= score:
             best, score = tag, value
     return best
 
@@ -258,8 +258,26 @@ def page_title(soup: BeautifulSoup) -> str | None:
             return h
     for candidate in (og, doc_title):
         if candidate:
-            return _strip_site(candidate, site_name)
+            shown = _shown_prefix(soup, candidate)
+            return shown or _strip_site(candidate, site_name)
     return h1s[0] if h1s else None
+
+
+def _shown_prefix(soup: BeautifulSoup, title: str) -> str | None:
+    """The part of ``title`` before a separator that the page shows as a line of its own
+    (an old portal's headline in a <div class="title">): that is the headline, the rest the site."""
+    cuts = [m.start() for m in _SUFFIX_SEPARATORS.finditer(title)]
+    prefixes = {_squeeze(title[:c]): title[:c].strip() for c in cuts if len(title[:c].split()) >= 3}
+    if not prefixes:
+        return None
+    longest = max(len(p) for p in prefixes)
+    for tag in soup.find_all(["h1", "h2", "h3", "h4", "div", "p", "span", "td", "strong", "b"]):
+        text = tag.get_text()
+        if len(text) <= 2 * longest + 20:
+            found = prefixes.get(_squeeze(text))
+            if found:
+                return found
+    return None
 
 
 def _strip_site(title: str, site_name: str) -> str:
@@ -368,8 +386,8 @@ def _body_blocks(container: Tag, reading: _Reading, extra_drop: list[str] = ()) 
             if block.linky or len(block.text.split()) < 4:
                 continue
             in_teasers = False
-        if block.linky and len(block.text.split()) >= 4:
-            continue  # a paragraph that is all one link: a teaser of another article
+        if block.linky and block.kind != "caption":
+            continue  # a line that is all one link: a teaser of another article, a menu item
         out.append(block)
     # links after the last paragraph are the page's, not the article's
     while out and out[-1].linky:
