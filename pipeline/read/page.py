@@ -162,11 +162,22 @@ def _mark_content(soup: BeautifulSoup, root: Tag, reference: str) -> _Reading:
     how many article characters it holds minus a share of the rest (its score)."""
     reading = _Reading(soup)
     squeezed = _squeeze(reference)
+    lines = {_squeeze(line) for line in reference.splitlines()}
+    # a line trafilatura printed otherwise (split, joined) is looked for in its whole text,
+    # within a budget: the cost stays linear on a page of a hundred thousand lines
+    searches = 20_000_000 // max(1, len(squeezed))
     for block in htmlpage.blocks(root):
         size = len(block.text)
         if size < 15:
             continue  # "Ảnh", a date, a button: neither for nor against
-        if not block.linky and _squeeze(block.text) in squeezed:
+        found = False
+        if not block.linky:
+            probe = _squeeze(block.text)
+            found = probe in lines
+            if not found and searches > 0:
+                searches -= 1
+                found = probe in squeezed
+        if found:
             reading.content.add(id(block.owner))
             gain = size
         else:
