@@ -244,12 +244,14 @@ def main(argv: list[str] | None = None) -> None:
                 import logging
 
                 os.environ.setdefault("PYTHONHASHSEED", "0")
-                cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                        silence_logs=logging.ERROR)
             print(f"process: {config}, {args.articles:,} articles … (load {loadavg():.2f})", file=sys.stderr, flush=True)
             runs[config] = run_config(config, path, cluster)
             print(f"  {runs[config]['rate_wall']:,.1f} articles/s", file=sys.stderr, flush=True)
             base_runs.append(baselines(samples[i + 1]))
+            partial = {**results, "runs": runs, "baselines": base_runs}  # kept as it goes: a long run may die
+            (OUT / f"batch-{args.articles}.partial.json").write_text(json.dumps(partial, indent=2, default=str))
     finally:
         if cluster is not None:
             cluster.close()

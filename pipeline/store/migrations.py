@@ -6,7 +6,8 @@ sees every table at once, and a migration never hides inside a write path.
   articles          one row per article, keyed by ``key`` (URL, else "file:<path
                     relative to the folder it was ingested from>"), with the raw
                     input kept (zlib-compressed), its hashes and decoding warnings
-  sentences         the article's sentences; ``sentences_fts`` searches them
+  sentences         the article's sentences (``caption`` = 1 for an image caption's);
+                    ``sentences_fts`` searches them
                     (FTS5, ``unicode61 remove_diacritics 2``: "Ha Noi" finds "Hà Nội")
   models, counts, officials, places, dates
                     the facts; places link to ``gazetteer_units``, models to
@@ -126,7 +127,7 @@ def fts_triggers_sql(columns: list[str]) -> str:
     return (
         f"CREATE TRIGGER sentences_ai AFTER INSERT ON sentences WHEN {indexed('new')} BEGIN {insert} END;\n"
         f"CREATE TRIGGER sentences_ad AFTER DELETE ON sentences WHEN {indexed('old')} BEGIN {delete} END;\n"
-        f"CREATE TRIGGER sentences_au AFTER UPDATE ON sentences WHEN {indexed('old')} BEGIN {delete} {insert} END;\n"
+        f"CREATE TRIGGER sentences_au AFTER UPDATE OF {cols} ON sentences WHEN {indexed('old')} BEGIN {delete} {insert} END;\n"
     )
 
 
@@ -176,7 +177,7 @@ def ensure(db: sqlite_utils.Database) -> None:
         db["articles"].create_index(["key"], unique=True)
         db["articles"].create_index(["text_sha256"])
         db["sentences"].create(
-            {"id": int, "article_id": int, "idx": int, "start": int, "end": int, "text": str},
+            {"id": int, "article_id": int, "idx": int, "start": int, "end": int, "text": str, "caption": int},
             pk="id",
             foreign_keys=[("article_id", "articles", "id")],
         )
@@ -228,6 +229,7 @@ _ADDED_COLUMNS: tuple[tuple[str, str, type], ...] = (
     ("failures", "key", str),
     ("failures", "stage", str),
     ("failures", "error_type", str),
+    ("sentences", "caption", int),  # 1: the sentence is an image caption (NULL in older stores until reprocessed)
 )
 
 

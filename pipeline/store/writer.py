@@ -9,6 +9,7 @@ leaves half an article.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import math
@@ -72,6 +73,16 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _caption_flags(spans: list[tuple[int, int]], captions) -> list[int]:
+    """1 for each sentence inside a caption line (a sentence never crosses a line), else 0."""
+    starts = [c[0] for c in captions]
+    flags = []
+    for s, e in spans:
+        i = bisect.bisect_right(starts, s) - 1
+        flags.append(int(i >= 0 and e <= captions[i][1]))
+    return flags
+
+
 class Store:
     """The knowledge store: a thin, documented layer over one SQLite connection."""
 
@@ -127,7 +138,7 @@ class Store:
                 article_id = existing
             else:
                 article_id = db["articles"].insert(row).last_pk
-            sentence_ids = self._save_sentences(article_id, text, sentences)
+            sentence_ids = self._save_sentences(article_id, text, sentences, article.captions)
             self._save_facts(key, article_id, sentence_ids, text, facts, versions)
             db.execute("UPDATE failures SET resolved = 1 WHERE source = ? OR key = ?", [source.where, key])
         return article_id
@@ -138,14 +149,16 @@ class Store:
         self.db.execute("DELETE FROM extractions WHERE article_id = ?", [article_id])
         self.db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
 
-    def _save_sentences(self, article_id: int, text: str, spans: list[tuple[int, int]]) -> list[int]:
+    def _save_sentences(self, article_id: int, text: str, spans: list[tuple[int, int]],
+                        captions: list[tuple[int, int]] = ()) -> list[int]:
         # ids given here as SQLite would (max + 1 onwards: the transaction holds the write
         # lock), so they need no read-back
+        flags = _caption_flags(spans, captions)
         (top,) = self.db.execute("SELECT coalesce(max(id), 0) FROM sentences").fetchone()
         ids = list(range(top + 1, top + 1 + len(spans)))
         self.db.conn.executemany(
-            "INSERT INTO sentences (id, article_id, idx, [start], [end], text) VALUES (?, ?, ?, ?, ?, ?)",
-            [(i, article_id, n, s, e, text[s:e]) for n, (i, (s, e)) in enumerate(zip(ids, spans))])
+            "INSERT INTO sentences (id, article_id, idx, [start], [end], text, caption) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(i, article_id, n, s, e, text[s:e], flag) for n, (i, (s, e), flag) in enumerate(zip(ids, spans, flags))])
         return ids
 
     def _fact_rows(self, kind: str, article_id: int, sentence_ids: list[int], text: str, facts: ArticleFacts,
@@ -312,6 +325,8 @@ class Store:
             spans = [(int(s), int(e)) for s, e in sentences]
             if found[1] == text_sha and [(s, e) for _, s, e in stored] == spans:
                 sentence_ids = [r[0] for r in stored]
+                db.conn.executemany("UPDATE sentences SET caption = ? WHERE id = ?",
+                                    zip(_caption_flags(spans, article.captions), sentence_ids))
                 for kind in KINDS:
                     if kind not in wanted:
                         rows = self._fact_rows(kind, article_id, sentence_ids, text, facts, versions[kind])
@@ -328,7 +343,7 @@ class Store:
             else:
                 if stored:  # never extracted (``add_raw``): no sentence, hence no fact, to delete
                     self._delete_article_rows(article_id)
-                sentence_ids = self._save_sentences(article_id, text, spans)
+                sentence_ids = self._save_sentences(article_id, text, spans, article.captions)
                 wanted = set(KINDS)
             fields = {
                 "text_sha256": text_sha, "title": article.title,
