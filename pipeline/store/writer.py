@@ -17,6 +17,8 @@ import os
 import zlib
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 import sqlite_utils
@@ -62,11 +64,26 @@ def fact_ids(key: str, kind: str, spans: list[tuple[int, int]]) -> list[int]:
     return out
 
 
-def _field(column: str):
-    """The value of a fact's field for ``column`` (``figure`` is the fact's ``text``), as
-    SQLite holds it; a field the fact lacks is NULL."""
-    name = "text" if column == "figure" else column
-    return lambda fact: sqlite_value(getattr(fact, name, None))
+@lru_cache(maxsize=None)
+def _row_spec(kind: str) -> tuple:
+    """How a fact of ``kind`` becomes the values of its ``FACT_COLUMNS``: one attrgetter over
+    its fields in column order (``figure`` is the fact's ``text``; ``published`` a
+    placeholder for the article's date, ``unit_key`` the ``unit`` it is made from), the
+    positions of numbers (made storable by ``sqlite_value``), of ``published`` and of ``unit_key``."""
+    columns = list(FACT_COLUMNS[kind].items())
+    names = ["text" if c == "figure" else "unit" if c == "unit_key" else "start" if c == "published" else c
+             for c, _ in columns]
+    numeric = tuple(i for i, (_, t) in enumerate(columns) if t in (int, float))
+    position = {c: i for i, (c, _) in enumerate(columns)}
+    many = attrgetter(*names)
+
+    def fields(fact) -> tuple:
+        try:
+            return many(fact) if len(names) > 1 else (many(fact),)
+        except AttributeError:  # a column the fact has no field for is NULL
+            return tuple(getattr(fact, name, None) for name in names)
+
+    return fields, numeric, position.get("published"), position.get("unit_key")
 
 
 def _now() -> str:
@@ -165,13 +182,18 @@ class Store:
                    version: str) -> list[tuple]:
         """The rows of one kind of ``facts``, as tuples in ``FACT_ROW_COLUMNS[kind]`` order."""
         published = facts.published.isoformat() if facts.published else None
-        getters = [(lambda f: published) if column == "published" else (lambda f: unit_key(f.unit))
-                   if column == "unit_key" else _field(column) for column in FACT_COLUMNS[kind]]
+        fields, numeric, published_at, unit_at = _row_spec(kind)
         rows = []
         for fact in getattr(facts, kind):
+            values = list(fields(fact))
+            for i in numeric:
+                values[i] = sqlite_value(values[i])
+            if published_at is not None:
+                values[published_at] = published
+            if unit_at is not None:
+                values[unit_at] = unit_key(values[unit_at])
             rows.append((article_id, sentence_ids[fact.sentence_index], fact.start, fact.end,
-                         text[fact.start : fact.end], fact.extractor.split("@")[0], version,
-                         *[get(fact) for get in getters]))
+                         text[fact.start : fact.end], fact.extractor.split("@")[0], version, *values))
         return rows
 
     def _save_facts(self, key: str, article_id: int, sentence_ids: list[int], text: str, facts: ArticleFacts,
@@ -195,8 +217,8 @@ class Store:
                 conn.executemany(
                     f"INSERT INTO [{kind}] ({', '.join(f'[{c}]' for c in columns)}) "
                     f"VALUES ({', '.join('?' * len(columns))})", [(i, *row) for i, row in zip(ids, rows)])
-            conn.execute("INSERT OR REPLACE INTO extractions (article_id, kind, version, extracted_at) VALUES (?, ?, ?, ?)",
-                         [article_id, kind, versions[kind], now])
+        conn.executemany("INSERT OR REPLACE INTO extractions (article_id, kind, version, extracted_at) VALUES (?, ?, ?, ?)",
+                         [(article_id, kind, versions[kind], now) for kind in kinds])
 
     # -- bulk mode: ``vnfacts process`` (pipeline/batch/run.py) ------------------------
 
