@@ -160,12 +160,15 @@ def _require_article(text: str) -> None:
 
 def clean_decoded(decoded: Decoded, *, url: str | None = None) -> CleanArticle:
     """Clean decoded text as HTML (``pipeline.read.page``) or as plain text."""
-    from pipeline.read.page import clean_html, is_html
-
     text = decoded.text
     if not text.strip():
         raise InputError("empty input")
-    article = clean_html(text, url=url) if is_html(text) else clean_text(text)
+    if "<" not in text:  # no tag, so no HTML: plain text without importing bs4 (~50 ms at start-up)
+        article = clean_text(text)
+    else:
+        from pipeline.read.page import clean_html, is_html
+
+        article = clean_html(text, url=url) if is_html(text) else clean_text(text)
     return article.model_copy(update={"encoding": decoded.encoding})
 
 
