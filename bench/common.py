@@ -75,8 +75,8 @@ class Load:
     """The machine's load around a measurement, and whether it leaves a ratio readable.
 
     ``shares``: for each timed run, CPU seconds the measured processes got / (wall seconds
-    × the cores they could use).  Below ``MIN_SHARE`` other work took a good part of the
-    CPU they needed, so a time — and any ratio built on it — says more about the machine
+    × the cores they could use).  When the median run's share is below ``MIN_SHARE``,
+    other work took a good part of the CPU they needed, so a time — and any ratio built on it — says more about the machine
     than about the code.  Work that also waits on the disk (the writer) is judged by the
     load average instead (``by_load``): unreadable when it stayed above the cores there are."""
 
@@ -91,18 +91,23 @@ class Load:
         return min(self.shares) if self.shares else 1.0
 
     @property
+    def share(self) -> float:
+        """The median run's CPU share: what the min and median times were made of."""
+        return statistics.median(self.shares) if self.shares else 1.0
+
+    @property
     def readable(self) -> bool:
         if self.by_load:
             return min(self.before, self.after) <= (os.cpu_count() or 1) + 0.25
-        return self.worst_share >= self.MIN_SHARE
+        return self.share >= self.MIN_SHARE
 
     def note(self) -> str:
         if self.by_load:
             flag = "" if self.readable else f"  ** UNREADABLE: load stayed above {os.cpu_count()} cores **"
         else:
-            flag = "" if self.readable else f"  ** UNREADABLE: CPU share {self.worst_share:.2f} < {self.MIN_SHARE} **"
-        return (f"load average {self.before:.2f} before, {self.after:.2f} after; "
-                f"worst CPU share {self.worst_share:.2f}{flag}")
+            flag = "" if self.readable else f"  ** UNREADABLE: median CPU share {self.share:.2f} < {self.MIN_SHARE} **"
+        return (f"load average {self.before:.2f} before, {self.after:.2f} after; CPU share median "
+                f"{self.share:.2f}, worst {self.worst_share:.2f}{flag}")
 
 
 def cpu_seconds() -> float:
