@@ -223,17 +223,19 @@ class Timings:
         return statistics.median(self.seconds)
 
 
-def interleaved(paths: dict[str, Callable[[int], object]], rounds: int, before_each: Callable[[], None] | None = None,
+def interleaved(paths: dict[str, Callable[[int], object]], rounds: int,
+                before_each: Callable[[], None] | dict[str, Callable[[], None]] | None = None,
                 cores: dict[str, int] | None = None) -> tuple[dict[str, Timings], Load]:
     """Run every path once per round, in the same order each round (A B C A B C …),
-    ``before_each`` (e.g. ``clear_caches``) before every run; ``fn(round)`` may use the
-    round number to pick texts no earlier round has read."""
+    ``before_each`` (e.g. ``clear_caches``; or one per path name) before every run, not
+    timed; ``fn(round)`` may use the round number to pick texts no earlier round has read."""
     timings = {name: Timings() for name in paths}
     load = Load(before=loadavg(), after=0.0)
     for r in range(rounds):
         for name, fn in paths.items():
-            if before_each:
-                before_each()
+            before = before_each.get(name) if isinstance(before_each, dict) else before_each
+            if before:
+                before()
             cpu0, t0 = cpu_seconds(), time.perf_counter()
             fn(r)
             wall = time.perf_counter() - t0

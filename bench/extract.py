@@ -94,33 +94,60 @@ def _library(corpora: dict[str, list[list[tuple[str, bytes]]]], rounds: int) -> 
     return out
 
 
-# where the trip's time goes: (label, file suffix, function name) of the stage functions
-_STAGES = [("decode", "pipeline/read/decode.py", "decode"), ("clean", "pipeline/read/clean.py", "clean_decoded"),
-           ("segment (sentences + words + Doc)", "pipeline/nlp/segment.py", "make_doc"),
-           ("  of which word segmentation", "pipeline/nlp/wordseg.py", "segment"),
-           ("extraction (the five extractors and the facts)", "pipeline/nlp/extract.py", "extract_doc"),
-           *[(f"  {k}", f"extractors/{k}.py", "extract") for k in ("dates", "places", "models", "counts", "officials")]]
+def stages(corpus: str, articles: list[tuple[str, bytes]], rounds: int = 3) -> str:
+    """The share of the trip's time in each stage over ``articles`` (caches emptied before
+    each round; the median round): the stage functions the trip calls are wrapped in
+    timers for the measurement and restored after (cProfile would inflate call-heavy code)."""
+    import statistics
+    from contextlib import ExitStack
 
-
-def stages(corpus: str, articles: list[tuple[str, bytes]]) -> str:
-    """The share of the trip's time in each stage over ``articles``, caches emptied first
-    (cProfile's cumulative times: the profiler slows every call alike, shares hold)."""
-    import cProfile
-    import pstats
-
+    from pipeline.nlp import extract, segment
+    from pipeline.nlp.wordseg import get_segmenter
+    from pipeline.read import clean, decode
     from pipeline.schema import Source
     from pipeline.trip import read
 
-    clear_caches()
-    prof = cProfile.Profile()
-    prof.runcall(lambda: [read(Source(key=n, doc=n, raw=raw)) for n, raw in articles])
-    stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
-    total = sum(v[3] for (f, _, n), v in stats.items() if n == "read" and f.endswith("pipeline/trip.py"))
-    parts = []
-    for label, suffix, name in _STAGES:
-        ct = sum(v[3] for (f, _, n), v in stats.items() if n == name and f.endswith(suffix))
-        parts.append(f"{label} {ct / total:.0%}")
-    return f"where the trip's time goes ({corpus}, cProfile cumulative): " + ", ".join(parts)
+    spent: dict[str, float] = {}
+
+    def timer(label, fn):
+        def timed(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t0
+        return timed
+
+    seg = get_segmenter()
+    wrapped = [(decode, "decode", "decode"), (clean, "clean_decoded", "clean"), (segment, "make_doc", "segment"),
+               (seg, "segment", "word segmentation"), (extract, "extract_doc", "extraction")]
+    shares: dict[str, list[float]] = {}
+    with ExitStack() as undo:
+        for obj, name, label in wrapped:
+            original = getattr(obj, name)
+            setattr(obj, name, timer(label, original))
+            if obj is seg:  # an instance attribute over the method: removing it restores the method
+                undo.callback(delattr, obj, name)
+            else:
+                undo.callback(setattr, obj, name, original)
+        for c in extract.COMPONENTS:  # frozen dataclasses
+            undo.callback(object.__setattr__, c, "run", c.run)
+            object.__setattr__(c, "run", timer(c.kind, c.run))
+        for _ in range(rounds):
+            spent.clear()
+            clear_caches()
+            t0 = time.perf_counter()
+            for n, raw in articles:
+                read(Source(key=n, doc=n, raw=raw))
+            total = time.perf_counter() - t0
+            for label, seconds in spent.items():
+                shares.setdefault(label, []).append(seconds / total)
+    order = ["decode", "clean", "segment", "word segmentation", "extraction",
+             *[c.kind for c in extract.COMPONENTS]]
+    names = {"decode": "decode", "clean": "clean", "segment": "segment (sentences, words, Doc)", "word segmentation": "  of which word segmentation",
+             "extraction": "extraction (five extractors, facts)"}
+    parts = [f"{names.get(k, '  ' + k)} {statistics.median(shares[k]):.0%}" for k in order if k in shares]
+    return f"where the trip's time goes ({corpus}, timers around its stages): " + ", ".join(parts)
 
 
 def _commands(files_per_round: list[list[Path]]) -> tuple[dict[str, Timings], Load]:
