@@ -94,13 +94,15 @@ def evaluate(
     gold_items = load_jsonl(gold)
     if predictions and len(predictions) == 1 and predictions[0].suffix == ".jsonl":
         predicted = load_jsonl(predictions[0])
+        metadata = {}
     else:
         paths = predictions or [gold.parent.parent / "articles", gold.parent / "articles"]
         paths = [p for p in paths if p.exists()]
         wanted = {g["doc"] for g in gold_items}
-        predicted = [outcome.facts.annotation()
-                     for _, outcome in Trip().run_paths(paths, want=lambda source: source.doc in wanted) if outcome.ok]
-    report = score(gold_items, predicted)
+        outcomes = list(Trip().run_paths(paths, want=lambda source: source.doc in wanted))
+        predicted = [outcome.facts.annotation() for _, outcome in outcomes if outcome.ok]
+        metadata = {source.doc: source.published for source, _ in outcomes}
+    report = score(gold_items, predicted, metadata_published=metadata)
     if as_json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -120,3 +122,5 @@ def evaluate(
         for s in report.kinds.values():
             for line in s.errors:
                 print(line)
+        for line in report.published_errors:
+            print(line)
