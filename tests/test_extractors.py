@@ -74,6 +74,19 @@ def test_day_without_year_takes_publication_year(facts_of):
     assert facts_of("Sáng 19/5, đoàn công tác đến xã.").dates == []
 
 
+def test_days_written_with_a_dot_or_a_dash_take_the_publication_year(facts_of):
+    f = facts_of("Ngày 14.3, tổ ra mắt; sáng 9-10 đoàn kiểm tra và tối 30.4 tổ tuần tra; mỗi tổ có từ 2-3 người, 4.5 giờ.",
+                 published=date(2021, 11, 2))
+    assert [d.value for d in f.dates] == ["2021-03-14", "2021-10-09", "2021-04-30"]
+    assert facts_of("Ngày 14.3, tổ ra mắt.").dates == []  # no publication year to give it
+
+
+def test_months_and_periods_written_with_a_dash_or_mixed(facts_of):
+    f = facts_of("Tháng 11-2018, xã lập tổ tự quản; từ năm 2015 đến tháng 6/2021 và từ tháng 4/2019 đến năm 2023, "
+                 "6 tháng đầu năm 2024 tổ làm tốt.")
+    assert [d.value for d in f.dates] == ["2018-11", "2015/2021-06", "2019-04/2023", "2024"]
+
+
 def test_dates_inside_document_names_are_left_out(facts_of):
     f = facts_of("Triển khai “Đề án phát triển dữ liệu dân cư giai đoạn 2022-2025, tầm nhìn đến năm 2030” tại địa phương; "
                  "Kế hoạch thực hiện Chiến lược quốc gia phòng, chống tội phạm giai đoạn 2016 – 2025; năm 2023 đạt kết quả tốt.")
