@@ -1,0 +1,70 @@
+"""Places on hand-written snippets: how names are written, and the province by the article's date."""
+
+from datetime import date
+
+import pytest
+
+
+def places(facts):  # noqa: D103
+    return sorted((p.name, p.level, p.province) for p in facts.places)
+
+
+def test_names_with_an_apostrophe_and_a_number(facts_of):
+    f = facts_of("Công an huyện Ea H'leo phối hợp với Công an phường Mỹ Đình 1 trao đổi kinh nghiệm.")
+    assert places(f) == [("Ea H'leo", "huyện", "Đắk Lắk"), ("Mỹ Đình 1", "xã", "Hà Nội")]
+
+
+def test_a_name_never_runs_across_a_line_break(facts_of):
+    f = facts_of("Camera được đặt tại trụ sở Công an xã\nHệ thống hoạt động suốt ngày đêm ở huyện\nNgày 3/5 tổ ra mắt.")
+    assert places(f) == []
+
+
+def test_abbreviated_and_lower_case_unit_names(facts_of):
+    f = facts_of("Ngày hội tổ chức tại xã Ea Kly (H.Krông Pắc, Đắk Lắk); đoàn của Công an tỉnh bình Định dự.")
+    assert places(f) == [("Bình Định", "tỉnh", "Bình Định"), ("Ea Kly", "xã", "Đắk Lắk"),
+                         ("Krông Pắc", "huyện", "Đắk Lắk"), ("Đắk Lắk", "tỉnh", "Đắk Lắk")]
+    # an initial inside a person's name is no district
+    assert places(facts_of("Bài viết của Nguyễn H. Tương Dương về tỉnh Nghệ An.")) == [("Nghệ An", "tỉnh", "Nghệ An")]
+
+
+def test_descriptive_words_between_the_unit_word_and_the_name(facts_of):
+    f = facts_of("Mường Lát là huyện biên giới của tỉnh Thanh Hóa; huyện đảo Lý Sơn và huyện nông thôn mới nâng cao đều có tổ.")
+    assert places(f) == [("Lý Sơn", "huyện", "Quảng Ngãi"), ("Mường Lát", "huyện", "Thanh Hóa"),
+                         ("Thanh Hóa", "tỉnh", "Thanh Hóa")]
+
+
+def test_bare_names_a_list_a_province_after_it_a_sentence_saying_so(facts_of):
+    f = facts_of("Tỉnh Nghệ An có nhiều địa bàn khó khăn như Kỳ Sơn, Tương Dương, Quế Phong… "
+                 "Đoàn cũng đến Mường Nhé, Điện Biên.")
+    assert places(f) == [("Kỳ Sơn", "huyện", "Nghệ An"), ("Mường Nhé", "huyện", "Điện Biên"),
+                         ("Nghệ An", "tỉnh", "Nghệ An"), ("Quế Phong", "huyện", "Nghệ An"),
+                         ("Tương Dương", "huyện", "Nghệ An"), ("Điện Biên", "tỉnh", "Điện Biên")]
+    # villages and people named like communes are not communes
+    g = facts_of("Tại tỉnh Nghệ An, các thôn như Kỳ Sơn, Tương Dương đều có tổ; ông Quế Phong, Nghệ An kể lại.")
+    assert places(g) == [("Nghệ An", "tỉnh", "Nghệ An")]
+
+
+def test_several_communes_of_one_district_in_a_row(facts_of):
+    f = facts_of("Mô hình được nhân rộng ở xã Tân Lập, xã Tân Minh (Đà Bắc) và nhiều nơi khác.")
+    assert {p.name: p.province for p in f.places} == {"Tân Lập": "Hòa Bình", "Tân Minh": "Hòa Bình", "Đà Bắc": "Hòa Bình"}
+
+
+@pytest.mark.parametrize(
+    "published, province",
+    [(date(2023, 4, 2), "Thừa Thiên Huế"), (date(2025, 9, 2), "Huế")],
+)
+def test_the_province_as_it_was_named_when_the_article_was_written(facts_of, published, province):
+    f = facts_of("Công an phường Phú Hội ra mắt tổ tự quản.", published=published)
+    assert places(f) == [("Phú Hội", "xã", province)]
+
+
+def test_after_the_reform_a_merged_provinces_units_lie_in_the_new_province(facts_of):
+    text = "Người dân xã Vũ Thư tham gia tuần tra; mô hình có ở xã Kiến Xương."
+    assert {p.province for p in facts_of(text, published=date(2025, 10, 1)).places} == {"Hưng Yên"}
+    before = facts_of("Người dân thị trấn Vũ Thư, huyện Vũ Thư tham gia tuần tra.", published=date(2024, 3, 1))
+    assert {p.province for p in before.places} == {"Thái Bình"}
+
+
+def test_an_article_of_unknown_date_naming_new_communes_is_read_in_the_new_units(facts_of):
+    f = facts_of("Tại xã Vũ Thư, xã Kiến Xương và xã Thái Thụy, tổ tự quản hoạt động tốt.")
+    assert {p.province for p in f.places} == {"Hưng Yên"}
