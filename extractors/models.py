@@ -172,10 +172,10 @@ _HEAD_BEFORE = re.compile(
     rf"(?:\s+[\w/]+){{0,6}}?)\s*$"
 )
 # the words between a slogan's head and the quote: lower-case words of a name or capitalised ones
-_ITEM_START = re.compile(r"^\s*(?:[-–•+*]|\d{1,2}[.)]|[a-zđ][.)])?\s*$")
+_ITEM_START = re.compile(r"\s*(?:[-–•+*]|\d{1,2}[.)]|[a-zđ][.)])?\s*$")
 # a sentence that starts by saying where: "Tại xã X, …"
-_WHERE_FIRST = re.compile(r"^\W*(?:Tại|Ở|Trên địa bàn)\s", re.I)
-_HERE = re.compile(r"^\W*(?:Tại đây|Ở đây|Nơi đây|Tại địa phương này|Xã này|Phường này|Huyện này)\b", re.I)
+_WHERE_FIRST = re.compile(r"\W*(?:Tại|Ở|Trên địa bàn)\s", re.I)
+_HERE = re.compile(r"\W*(?:Tại đây|Ở đây|Nơi đây|Tại địa phương này|Xã này|Phường này|Huyện này)\b", re.I)
 _CLAUSE_BREAK = re.compile(r"\s[-–—]\s|[.!?]\s")
 
 
