@@ -25,6 +25,7 @@ from extractors.figures import (
     DURATION_AFTER,
     FIGURE,
     MAX_UNIT_WORDS,
+    PLACE_NAME_AFTER,
     QUALIFIER_BEFORE,
     REFERENCE_BEFORE,
     TIME_OF_DAY_AFTER,
@@ -37,7 +38,7 @@ from pipeline.nlp.segment import sentence_of
 from pipeline.text import parse_number
 
 NAME = "counts"
-VERSION = "1"
+VERSION = "2"
 REQUIRES = ("text", "norm", "sents", "words", "place_mentions", "main_province", "model_quotes")
 ASSIGNS: tuple[str, ...] = ()
 
@@ -105,6 +106,8 @@ def extract(doc: Doc) -> list[CountFact]:
             continue  # a number inside a quoted name: “2 +1”, “Câu lạc bộ 3 tích cực”
         if REFERENCE_BEFORE.search(before) or is_code_before(before) or CODE_AFTER.match(after) or _is_phone(raw_num):
             continue
+        if not raw_den and not pct and PLACE_NAME_AFTER.match(norm, e, min(line_end, e + 60)):
+            continue  # "15 phố Hàng Bạc": an address
         if TIME_OF_DAY_AFTER.match(after) or re.match(r"^\s*[-–]\s*\d", after):
             continue  # 10:03, 10h30, ranges of years
         value = parse_number(raw_num)

@@ -12,19 +12,24 @@ from __future__ import annotations
 import re
 
 from gazetteer.lexicon import get_lexicon
-from pipeline.text import fold
+from pipeline.text import UPPER, fold
 
 __all__ = [
-    "NUMBER", "FIGURE", "QUALIFIERS", "QUALIFIER_BEFORE", "REFERENCE_BEFORE", "CODE_AFTER", "DURATION_AFTER",
+    "NUMBER", "FIGURE", "GLUED_UNITS", "QUALIFIERS", "QUALIFIER_BEFORE", "REFERENCE_BEFORE", "PLACE_NAME_AFTER",
+    "CODE_AFTER", "DURATION_AFTER",
     "TIME_OF_DAY_AFTER", "UNIT_STOP", "UNIT_END", "MAX_UNIT_WORDS", "MAGNITUDES", "is_code_before", "amount",
     "unit_key",
 ]
 
 # "1.000", "500.000.000", "92,6", "07": dots group thousands, a comma is the decimal mark
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+# Measures written glued to their number: "62,5km2", "3,5kg", "120ha".
+GLUED_UNITS = ("km2", "km²", "m2", "m²", "m3", "km", "ha", "kg", "tấn", "cm", "mm", "m", "g", "l")
 # a number, a ratio ("13/13") or a percentage, not glued to letters, codes or dates
+# (but glued to a measure)
 FIGURE = re.compile(
-    rf"(?<![\w.,/+\-–])(?P<num>{NUMBER})(?:\s*/\s*(?P<den>{NUMBER}))?(?P<pct>\s*%)?(?![\w/]|[.,]\d)"
+    rf"(?<![\w.,/+\-–])(?P<num>{NUMBER})(?:\s*/\s*(?P<den>{NUMBER}))?(?P<pct>\s*%)?"
+    rf"(?:(?![\w/]|[.,]\d)|(?=(?:{'|'.join(GLUED_UNITS)})(?!\w)))"
 )
 # hedges written before a figure, longest first when matched
 QUALIFIERS: tuple[str, ...] = (
@@ -41,11 +46,23 @@ QUALIFIER_BEFORE = re.compile(
 # The word before a number that makes it a name or a reference, not a figure:
 # "Chỉ thị 09", "Thông tư số 124", "thứ 2", "Tổ 5", "ngày 15", "Covid-19".
 REFERENCE_BEFORE = re.compile(
-    r"(?:(?<!tổng )(?<!con )\bsố|\b(?:thứ|lần thứ|hạng|khóa|khoá|kỳ|điều|khoản|mục|chương|trang|"
+    r"(?:(?<!tổng )(?<!con )(?<!dân )(?<!trong )\bsố|\b(?:thứ|lần thứ|hạng|khóa|khoá|kỳ|điều|khoản|mục|chương|trang|"
     r"chỉ thị|nghị quyết|nghị định|quyết định|thông tư|đề án|công văn|luật|"
     r"quốc lộ|tỉnh lộ|km|khu phố|ấp|khóm|khối|xóm|thôn|tiểu khu|lô|căn hộ|covid|hotline|tổng đài|"
     r"điện thoại|sđt|đt|mã|biển số|tháng|ngày|giờ|lúc|hôm|từ ngày|đến ngày)"
-    r"|(?-i:\b(?:Kế hoạch|Chương trình|Hướng dẫn|Thông báo|Kết luận|Ban Chỉ đạo|Tổ|Đội|Phòng|Phường|Quận|Điểm|Phần|Đường|Nhà)))\s*$",
+    r"|(?-i:\b(?:Kế hoạch|Chương trình|Hướng dẫn|Thông báo|Kết luận|Ban Chỉ đạo|Tổ|Đội|Phòng|Phường|Quận|Điểm|Phần|Đường|Nhà))"
+    # the number that ends a village's or a street's name: "thôn Tân Lập 1", "bản Na Sang 2"
+    # (not a commune's: "cách xã Bản Luốc 4 km" is a distance)
+    r"|(?<!xã )(?<!phường )(?<!huyện )(?<!quận )(?<!tỉnh )(?<!trấn )"
+    r"\b(?:thôn|bản|ấp|xóm|làng|buôn|khu phố|tổ dân phố|tổ|khối|tiểu khu|khu|khóm|phum|sóc|đội|"
+    rf"đường|phố|ngõ|hẻm|kiệt)(?-i:(?:\s+[{UPPER}][\w'’]*){{1,4}}))\s*$",
+    re.I,
+)
+# After the number, a street or a unit and its name: "15 phố Hàng Bạc", "12 phường Tân Mai"
+# is an address or a name, not a figure (but "3 xã Mường Lý, Trung Lý" counts a list).
+PLACE_NAME_AFTER = re.compile(
+    r"\s*(?:phố|đường|ngõ|ngách|hẻm|kiệt|phường|xã|thôn|ấp|bản|xóm|khu phố|tổ dân phố)"
+    rf"(?-i:(?:\s+[{UPPER}][\w'’]*)++)(?!\s*(?:,|và)\s*(?-i:[{UPPER}]))",
     re.I,
 )
 # An upper-case code right before the number ("BCĐ 138", "PA 03") makes it a
@@ -72,7 +89,7 @@ TIME_OF_DAY_AFTER = re.compile(r"^\s*(?:[:h]\d{2}|giờ)", re.I)
 UNIT_STOP = frozenset(
     """với trong được có đã đang sẽ của cho tại ở trên từ đến và tham_gia trở_về là này đó thì mà nhằm để
     do bị theo qua khi như gồm thuộc vào ra lên xuống cùng nên nhưng hoặc hay so_với tăng giảm đạt
-    trở_lên chiếm bằng vừa mới cũng đều luôn còn không chưa""".split()
+    trở_lên chiếm bằng vừa mới cũng đều luôn còn không chưa những các""".split()
 )
 UNIT_STOP = frozenset(w.replace("_", " ") for w in UNIT_STOP)  # "tham_gia": one word of two syllables
 # Verbs that end the counted noun once it has begun ("mô hình tự quản góp phần …")

@@ -46,6 +46,31 @@ def test_not_counts(facts_of, text):
     assert counts(facts_of(text)) == []
 
 
+def test_ratios_decimals_and_glued_measures(facts_of):
+    f = facts_of("Toàn huyện có 2.140/2.236 hộ ký cam kết, rừng rộng 48,7km2 và 1.250 ha; "
+                 "tiếp nhận hơn 2.600 tin báo, tố giác; dân số 9.874 người, trong số 3.020 người là đồng bào.")
+    assert counts(f) == [(2140, 2236, "hộ", None), (48.7, None, "km2", None), (1250, None, "ha", None),
+                         (2600, None, "tin", "hơn"), (9874, None, "người", None), (3020, None, "người", None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nhà văn hóa thôn Hòa Sơn 2 những năm qua luôn sáng đèn.",
+        "Bản Nà Lừa 1 cách trung tâm huyện rất xa.",
+        "Cửa hàng ở 27 phố Lò Sũ và 8 phường Phúc Tân đều mở cửa.",
+        "Đoàn về tổ dân phố Đồng Tâm 3 các ngày cuối tuần.",
+    ],
+)
+def test_a_number_in_or_before_a_name_is_no_count(facts_of, text):
+    assert counts(facts_of(text)) == []
+
+
+def test_a_number_before_a_list_of_units_or_a_distance_counts(facts_of):
+    f = facts_of("Hỗ trợ 3 xã Quang Kim, Bản Vược, Cốc Mỳ; thôn Pạc Bó cách trung tâm xã Trường Hà 7 km.")
+    assert counts(f) == [(3, None, "xã", None), (7, None, "km", None)]
+
+
 def test_numbers_inside_quoted_speech_still_count(facts_of):
     f = facts_of("Ông Nguyễn Văn An, Chủ tịch UBND xã cho biết: “Năm nay xã đã lắp 25 camera an ninh. Người dân rất đồng tình.”")
     assert counts(f) == [(25, None, "camera", None)]
