@@ -52,7 +52,9 @@ _ORG_WORDS = """ban bộ cục sở phòng đội tổ trạm đồn trại vi�
     thanh niên cộng sản mặt trận chỉ đạo huy quân sự biên khu vực thôn ấp bản phố tự hòa hoà giải tòa toà án sát
     môi trường tội phạm tệ đối ngoại giao xuất nhập cảnh cư trú căn cước dữ liệu gia và trường học đoàn thể
     lượng nghiệp cơ đặc nhiệm trinh thường trực ủy ban mặt bí thư chùa phật giáo xứ họ thánh thất tịnh xá số
-    phó viên tiểu khu khóm xóm làng buôn phum sóc nhân khẩu""".split()
+    phó viên tiểu khu khóm xóm làng buôn phum sóc nhân khẩu dục hóa hoá thể thao du lịch khoa nghệ tài chính
+    kế hoạch đầu y tế đào ngoại truyền nguyên nông nghiệp thương vận tải ty cổ phần hữu hạn lâm thủy thuỷ lợi sản
+    ngân hàng kho bạc thuế hải quan thống kê bưu điện lực tiểu học triển""".split()
 
 
 @lru_cache(maxsize=1)
@@ -70,12 +72,16 @@ def _vocab() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
     return rank_before, position, frozenset(words)
 
 
-# Verbs and words that end a title written after a name ("…, Chủ tịch UBND xã cho biết").
-_STOP_AFTER = frozenset(
-    """cho biết phát biểu chia sẻ nói nhấn mạnh khẳng định đánh giá ghi nhận biểu dương yêu cầu đề nghị trao tặng
-    thăm kiểm tra chủ trì dự tham dự làm được là đã đang sẽ cùng với tại trong khi đến đi lên xuống ra vào
-    cũng vẫn còn luôn thì mà nhưng hay hoặc để do bởi vì nên rằng như này đó kể trả lời thông tin báo cáo
-    động viên chúc mừng quán triệt lưu ý mong muốn bày tỏ cảm ơn chỉ ra nêu tiếp nhận trực tiếp""".split()
+# Verbs and words that end a title written after a name ("…, Chủ tịch UBND xã cho biết"):
+# single words, and pairs whose first word also occurs in names ("phát biểu", not "phát triển").
+_STOP_WORDS = frozenset(
+    """nói nhấn khẳng yêu đề trao tặng thăm dự làm được là đã đang sẽ cùng với tại trong khi đến đi lên xuống ra
+    vào cũng vẫn còn luôn thì mà nhưng hay hoặc để do bởi vì nên rằng như này đó kể động chúc quán lưu mong bày
+    cảm nêu tiếp trực ghi biểu đánh chia""".split()
+)
+_STOP_PAIRS = frozenset(
+    ["cho biết", "phát biểu", "kiểm tra", "chủ trì", "báo cáo", "thông tin", "trả lời", "chỉ ra", "chỉ đạo",
+     "tham dự", "tham gia", "chỉ rõ", "cho rằng", "cho hay"]
 )
 _UNIT_WORD_BEFORE = re.compile(r"(?:tỉnh|huyện|quận|xã|phường|thị trấn|thị xã|thành phố|ấp|thôn|bản)\s+$", re.I)
 _MAX_EXTENSION_WORDS = 20
@@ -86,26 +92,38 @@ _SAYS = frozenset("cho phát nói chia nhấn khẳng".split())
 def _extension(text: str, pos: int, limit: int, org_words: frozenset[str]) -> int | None:
     """"Trưởng ban chỉ đạo thực hiện phong trào … Trung ương;": a title that runs on
     through a verb inside an organisation's name, up to the next punctuation.  Taken
-    only when at most two words in it are no organisation words, more of it are, and
-    none is a verb that ends a title."""
+    only when at most two words in it are no organisation words, more of it are, it
+    ends on an organisation's word or a name, and no verb that ends a title is in it."""
     end, n, other, org = pos, 0, 0, 0
-    for m in _WORD.finditer(text, pos, limit):
+    last_is_org = False
+    words = list(_WORD.finditer(text, pos, limit))
+    for i, m in enumerate(words):
         w = m.group(0)
+        if w in "-–":
+            continue  # "Sở Văn hóa - Thể thao và Du lịch"
         if not w[0].isalnum():
-            return end if w in ",;.:(" and org >= 2 and other <= 2 else None
+            return end if w in ",;.:(" and org >= 2 and other <= 2 and last_is_org else None
+        stop = w.endswith(".") and w[:-1].isalnum()
+        if stop:
+            w = w[:-1]  # the sentence's full stop glued to the word
         low = w.lower()
-        if low in _STOP_AFTER:
+        pair = f"{low} {words[i + 1].group(0).lower()}" if i + 1 < len(words) else low
+        if low in _STOP_WORDS or pair in _STOP_PAIRS:
             # "… Cửa khẩu Cha Lo cho biết": a verb of saying may end it too
             return end if low in _SAYS and end > pos and org >= 2 and other <= 1 else None
-        if w[0].isupper() or w[0].isdigit() or low in org_words:
+        last_is_org = w[0].isupper() or w[0].isdigit() or low in org_words
+        if last_is_org:
             org += 1
         else:
             other += 1
         n += 1
-        end = m.end()
+        end = m.start() + len(w)
         if n > _MAX_EXTENSION_WORDS:
             return None
-    return end if org >= 2 and other <= 2 else None
+        if stop:
+            break
+    # a title ends on an organisation's word or name, not on a verb
+    return end if org >= 2 and other <= 2 and last_is_org else None
 
 
 def _title_span(text: str, start: int, limit: int, *, after_name: bool = False) -> tuple[int, int] | None:
@@ -117,6 +135,12 @@ def _title_span(text: str, start: int, limit: int, *, after_name: bool = False) 
     pos, n = start, 0
     while n < _MAX_TITLE_WORDS:
         m = _WORD.search(text, pos, limit)
+        if m is not None and m.group(0) in ("-", "–") and first is not None:
+            # "Sở Văn hóa - Thể thao và Du lịch": a dash between the words of one name
+            nxt = _WORD.search(text, m.end(), limit)
+            if nxt and nxt.group(0)[0].isalnum() and (nxt.group(0)[0].isupper() or nxt.group(0).lower() in org_words) \
+                    and not position.match(text, nxt.start(), limit):
+                m = nxt
         if m is None or not m.group(0)[0].isalnum():
             break
         head = position.match(text, m.start(), limit)

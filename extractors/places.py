@@ -135,6 +135,8 @@ def _unit_word_mentions(doc: Doc) -> list[Mention]:
             # name after a commune- or district-level word; provinces are a closed list.
             if strict or level in ("tỉnh", "?") or len(words) > 3 or raw[0].isdigit() and level != "xã":
                 continue
+            if len(words[0]) > 1 and words[0].isupper():
+                continue  # "huyện TP. …", "xã UBND": an abbreviation, not a name
             if fold(words[0]) in get_lexicon().surnames and len(words) >= 3:
                 continue  # "UBND xã Trần Thị Cúc": a person after a title, not a commune
             if words[-1].isdigit() and len(words) > 1:
@@ -174,19 +176,52 @@ _LIST_NEXT = re.compile(rf"{_SP}*(?:,|và|,{_SP}*và){_SP}*(?P<name>{_SYL}(?:{_S
 
 
 def _listed_after(doc: Doc, first: Mention) -> list[Mention]:
-    """Names that continue a list opened by a unit word, while they are units of that level."""
+    """Names that continue a list opened by a unit word, while they are units of that
+    level; a name that is the district or province holding the unit before it ends the
+    list and is named as that ("thị trấn Diêm Điền, Thái Thụy, Thái Bình")."""
     out: list[Mention] = []
-    end = first.end
+    end, previous = first.end, first
+    gaz = get_gazetteer()
     while (m := _LIST_NEXT.match(doc._.norm, end)) is not None:
         words = m.group("name").split()
-        n, found = _longest_known(words, first.level, first.kinds)
-        if n == 0 or first.level not in ("xã", "huyện"):
-            break
         s = m.start("name")
+        holders = _holders(gaz, previous, words)
+        if holders:
+            # the address goes on upward: the unit before lies in this one
+            n, units = holders
+            e = s + len(" ".join(words[:n]))
+            level = units[0].level
+            if level == "tỉnh":
+                break  # the province: found as such by the bare-province pass
+            previous.parent_hint = previous.parent_hint or fold(" ".join(words[:n]))
+            parent = Mention(s, e, doc._.text[s:e], level, (), None, units)
+            out.append(parent)
+            end, previous = e, parent
+            continue
+        n, found = _longest_known(words, first.level, first.kinds)
+        if n == 0 or first.level not in ("xã", "huyện") or previous is not first and previous.level != first.level:
+            break
         e = s + len(" ".join(words[:n]))
-        out.append(Mention(s, e, doc._.text[s:e], first.level, first.kinds, first.kind_word, found))
+        previous = Mention(s, e, doc._.text[s:e], first.level, first.kinds, first.kind_word, found)
+        out.append(previous)
         end = e
     return out
+
+
+def _holders(gaz, inner: Mention, words: list[str]) -> tuple[int, list[Unit]] | None:
+    """The longest name at the start of ``words`` that is a district or province holding
+    one of ``inner``'s candidates, with those holding units."""
+    ancestors: dict[str, list[Unit]] = {}
+    for u in inner.candidates:
+        for a in gaz.ancestors(u):
+            ancestors.setdefault(fold(a.name), []).append(a)
+    if not ancestors:
+        return None
+    for n in range(len(words), 0, -1):
+        key = fold(" ".join(words[:n]))
+        if key in ancestors:
+            return n, ancestors[key]
+    return None
 
 
 class _Taken:
@@ -460,11 +495,12 @@ def _resolve(mentions: list[Mention], published: date | None, era: str) -> str |
         if m.level == "?":
             m.level = "huyện"
     # a province as it was named then: Thừa Thiên Huế before 2025
+    written = {fold(m.name) for m in mentions if m.level == "tỉnh"}
     for m in mentions:
         if m.province is not None and era == "legacy":
             units = [u for u in gaz.lookup(m.province, level="tỉnh") if u.era == "legacy"]
             if units:
-                then = name_on(units[0].code, m.province, published, m.name if m.level == "tỉnh" else None)
+                then = name_on(units[0].code, m.province, published, written)
                 if m.level == "tỉnh" and fold(then) != fold(m.province) and fold(m.name) == fold(m.province):
                     # "thành phố Huế" in 2023: the provincial city, the province's name was another
                     m.level, m.unit = "huyện", None
@@ -476,8 +512,7 @@ def _named_then(province: str, published: date | None, mentions: list[Mention]) 
     units = [u for u in get_gazetteer().lookup(province, level="tỉnh") if u.era == "legacy"]
     if not units:
         return province
-    written = next((m.name for m in mentions if m.level == "tỉnh" and m.unit is not None and m.unit.code == units[0].code), None)
-    return name_on(units[0].code, province, published, written)
+    return name_on(units[0].code, province, published, {fold(m.name) for m in mentions if m.level == "tỉnh"})
 
 
 def extract(doc: Doc) -> list[PlaceFact]:

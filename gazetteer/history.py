@@ -8,6 +8,7 @@ it was then (``data/former_names.tsv``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -31,12 +32,12 @@ def _former() -> dict[str, list[tuple[date, str]]]:
     return out
 
 
-def name_on(code: str, name: str, day: date | None, written: str | None = None) -> str:
+def name_on(code: str, name: str, day: date | None, written: Collection[str] = ()) -> str:
     """The name of unit ``code`` (``name`` in the table) on ``day``; when the day is
-    unknown, a former name the article itself writes (``written``)."""
+    unknown, a former name the article itself writes (``written``: folded names)."""
     for since, former in _former().get(code, ()):
         if day is not None and day < since:
             return former
-        if day is None and written is not None and fold(written) == fold(former):
+        if day is None and fold(former) in written:
             return former
     return name
