@@ -262,6 +262,8 @@ def extract(doc: Doc) -> list[OfficialFact]:
             lead = norm[lead_start:ns]
             if fold(name) in _NOT_OFFICIALS or (_PLACE_WORD_BEFORE.search(lead) and _names_a_place(name)):
                 continue
+            if fold(name) in get_gazetteer().province_names() and not rank_before.search(lead):
+                continue  # "Giám đốc Công an Hà Nội": the organisation's province, not a person
             rank_m = rank_before.search(lead)
             rank = lex.ranks.get(fold(rank_m.group("rank"))) if rank_m else None
             # what comes before the rank (or the name): a position, an honorific

@@ -247,6 +247,7 @@ def _bare_province_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> li
     """
     text, norm = doc._.text, doc._.norm
     provinces = get_gazetteer().province_names()
+    surnames = get_lexicon().surnames
     lower = {fold(m.name): m for m in named if m.level in ("huyện", "xã")}
     explicit = {fold(m.name) for m in named if m.level == "tỉnh"}
     out: list[Mention] = []
@@ -262,6 +263,8 @@ def _bare_province_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> li
                 e = s + len(name)
                 if not taken.free(s, e) or _NOT_PLACE_BEFORE.search(norm[max(0, s - 15) : s]):
                     continue
+                if 1 <= i <= 2 and fold(words[0]) in surnames and i + n == len(words):
+                    continue  # "Phó Thủ tướng Trương Hòa Bình": a person named like a province
                 if key in lower and key not in explicit:
                     twin = lower[key]
                     out.append(Mention(s, e, text[s:e], twin.level, twin.kinds, twin.kind_word, twin.candidates))
