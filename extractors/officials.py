@@ -77,7 +77,7 @@ def _vocab() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
 _STOP_WORDS = frozenset(
     """nói nhấn khẳng yêu đề trao tặng thăm dự làm được là đã đang sẽ cùng với tại trong khi đến đi lên xuống ra
     vào cũng vẫn còn luôn thì mà nhưng hay hoặc để do bởi vì nên rằng như này đó kể động chúc quán lưu mong bày
-    cảm nêu tiếp trực ghi biểu đánh chia""".split()
+    cảm nêu tiếp trực ghi biểu đánh chia ông bà anh chị""".split()
 )
 _STOP_PAIRS = frozenset(
     ["cho biết", "phát biểu", "kiểm tra", "chủ trì", "báo cáo", "thông tin", "trả lời", "chỉ ra", "chỉ đạo",
@@ -235,7 +235,7 @@ def _title_before(text: str, clause_start: int, name_start: int) -> tuple[int, i
         if any(_looks_like_person(p.group(0)) and not position.match(between, p.start())
                for p in _PERSON_RE.finditer(between)):
             continue  # another person's name in between
-        return m.start(), m.start() + len(between.rstrip())
+        return m.start(), m.start() + len(between.rstrip(" -–"))
     return None
 
 

@@ -215,12 +215,21 @@ def _holders(gaz, inner: Mention, words: list[str]) -> tuple[int, list[Unit]] | 
     for u in inner.candidates:
         for a in gaz.ancestors(u):
             ancestors.setdefault(fold(a.name), []).append(a)
-    if not ancestors:
-        return None
-    for n in range(len(words), 0, -1):
+    for n in range(len(words), 0, -1) if ancestors else ():
         key = fold(" ".join(words[:n]))
         if key in ancestors:
             return n, ancestors[key]
+    if inner.level != "xã":
+        return None
+    # "phường Yên Đổ, Pleiku": a district-level name after a commune, not a commune of the
+    # same district, is the commune's district even where the table lost the commune
+    districts = {u.district_code for u in inner.candidates if u.district_code}
+    for n in range(len(words), 0, -1):
+        found = gaz.lookup(" ".join(words[:n]))
+        holders = [u for u in found if u.level == "huyện"]
+        if holders:
+            siblings = [u for u in found if u.level == "xã" and u.district_code in districts]
+            return None if siblings else (n, holders)
     return None
 
 
@@ -474,6 +483,12 @@ def _resolve(mentions: list[Mention], published: date | None, era: str) -> str |
     named = {fold(m.name) for m in mentions}
     for m in mentions:
         best, best_score = None, float("-inf")
+        held = _held_elsewhere(gaz, m, era)
+        if held is not None:
+            # the district named with it holds none of its namesakes: a commune the
+            # table lost (merged, renamed); it lies in that district's province
+            m.unit, m.province = None, held
+            continue
         for u in _candidates(m, era):
             province = _province_in_era(u, era)
             score = votes.get(province, 0.0) + (2.0 if province == main else 0.0)
@@ -509,6 +524,16 @@ def _resolve(mentions: list[Mention], published: date | None, era: str) -> str |
                     m.level, m.unit = "huyện", None
                 m.province = then
     return main if main is None or era != "legacy" else _named_then(main, published, mentions)
+
+
+def _held_elsewhere(gaz, m: Mention, era: str) -> str | None:
+    if not m.parent_hint or m.level != "xã":
+        return None
+    if any(fold(a.name) == m.parent_hint for u in _candidates(m, era) for a in gaz.ancestors(u)):
+        return None
+    districts = [u for u in gaz.lookup(m.parent_hint) if u.level == "huyện" and (era != "legacy" or u.era == "legacy")]
+    provinces = {_province_in_era(u, era) for u in districts}
+    return provinces.pop() if len(provinces) == 1 else None
 
 
 def _named_then(province: str, published: date | None, mentions: list[Mention]) -> str:
