@@ -190,8 +190,8 @@ def extract(doc: Doc) -> list[DateFact]:
                 value = _iso(published.year, g[1], g[0])
             else:
                 before = text[max(0, s - 12) : s]
-                # "Nghị định 144/2021", "số 05/2022": part of a document number
-                if re.search(r"/\s*$", before):
+                # "Nghị định 144/2021", "số 05/2022", "công văn số 2075/SGDĐT": part of a document number
+                if re.search(r"/\s*$|\bsố\s*$", before, re.I) or re.match(r"\s*/\s*[A-ZĐ]", text[e : e + 4]):
                     continue
                 value = _iso(g[0])
             taken[s:e] = b"\x01" * (e - s)

@@ -80,7 +80,7 @@ _STOP_WORDS = frozenset(
     cảm nêu tiếp trực ghi biểu đánh chia ông bà anh chị""".split()
 )
 _STOP_PAIRS = frozenset(
-    ["cho biết", "phát biểu", "kiểm tra", "chủ trì", "báo cáo", "thông tin", "trả lời", "chỉ ra", "chỉ đạo",
+    ["cho biết", "phát biểu", "kiểm tra", "chủ trì", "báo cáo", "thông tin", "trả lời", "chỉ ra",
      "tham dự", "tham gia", "chỉ rõ", "cho rằng", "cho hay"]
 )
 _UNIT_WORD_BEFORE = re.compile(r"(?:tỉnh|huyện|quận|xã|phường|thị trấn|thị xã|thành phố|ấp|thôn|bản)\s+$", re.I)
@@ -145,6 +145,9 @@ def _title_span(text: str, start: int, limit: int, *, after_name: bool = False) 
             break
         head = position.match(text, m.start(), limit)
         word = m.group(0)
+        nxt = _WORD.match(text, m.end() + 1) if text[m.end() : m.end() + 1] == " " else None
+        if not head and nxt and f"{word.lower()} {nxt.group(0).lower()}" in _STOP_PAIRS:
+            break  # "… xã Quế Thọ thông tin thêm": "thông" is no part of the title here
         if head:
             end = head.end()
         elif word[0].islower() and word.lower() not in org_words:

@@ -126,6 +126,8 @@ def _unit_word_mentions(doc: Doc) -> list[Mention]:
         raw = m.group(group)
         words = raw.split()
         n, found = _longest_known(words, level, kinds)
+        if 0 < n < len(words) and words[n] in _NAME_SUFFIXES and not strict_word(m):
+            n, found = 0, []  # "xã Hòa Phong Tây": not "Hòa Phong", a commune the table lacks
         # an abbreviation, a descriptive word, a lower-case syllable: only a known unit
         strict = word in _ABBREVIATED or m.group("desc") or group == "lname"
         if word in _ABBREVIATED and re.search(rf"{_SYL}{_SP}*$", norm[max(0, m.start() - 12) : m.start()]):
@@ -141,7 +143,7 @@ def _unit_word_mentions(doc: Doc) -> list[Mention]:
                 continue  # "UBND xã Trần Thị Cúc": a person after a title, not a commune
             if words[-1].isdigit() and len(words) > 1:
                 words = words[:-1]  # "xã Tân Lập 2 lần": the number is not part of the name
-            n = min(len(words), 2)
+            n = min(len(words), 3 if len(words) >= 3 and words[2] in _NAME_SUFFIXES else 2)
         elif strict and group == "lname" and n < 2:
             continue
         name_start = m.start(group)
@@ -158,6 +160,14 @@ def _unit_word_mentions(doc: Doc) -> list[Mention]:
         mentions.extend(listed)
     _share_parent_hints(norm, mentions)
     return mentions
+
+
+# Syllables that end a unit's name as a part of it ("Tân Thạnh Đông", "Vĩnh Lộc A").
+_NAME_SUFFIXES = frozenset("Đông Tây Nam Bắc Trung Thượng Hạ A B C".split())
+
+
+def strict_word(m: re.Match) -> bool:
+    return fold(m.group("unit")).rstrip(".") in _ABBREVIATED or bool(m.group("desc")) or not m.group("name")
 
 
 _LIST_GLUE = re.compile(rf"{_SP}*(?:,|và|,{_SP}*và){_SP}*$")
@@ -481,6 +491,7 @@ def _resolve(mentions: list[Mention], published: date | None, era: str) -> str |
     gaz = get_gazetteer()
     main, votes = _main_province(mentions, era)
     named = {fold(m.name) for m in mentions}
+    tinh = {_province_in_era(u, era) for m in mentions if m.level == "tỉnh" for u in _candidates(m, era)}
     for m in mentions:
         best, best_score = None, float("-inf")
         held = _held_elsewhere(gaz, m, era)
@@ -503,6 +514,10 @@ def _resolve(mentions: list[Mention], published: date | None, era: str) -> str |
                 score += 1.5
             if score > best_score:
                 best, best_score = u, score
+        if best is not None and m.level == "xã" and main is not None and _far_namesake(gaz, m, best, era, main, named, tinh):
+            # "xã Bình Phú" in an article about Hà Nội that never names the province of the
+            # namesake found: the article's own commune, one the table lost
+            best = None
         m.unit = best
         if best is not None:
             m.province = _province_in_era(best, era)
@@ -524,6 +539,17 @@ def _resolve(mentions: list[Mention], published: date | None, era: str) -> str |
                     m.level, m.unit = "huyện", None
                 m.province = then
     return main if main is None or era != "legacy" else _named_then(main, published, mentions)
+
+
+def _far_namesake(gaz, m: Mention, best: Unit, era: str, main: str, named: set[str], tinh: set[str]) -> bool:
+    """Is ``best`` a namesake in a province the article never names, of a name found in
+    several provinces, with nothing in the text (its district, a parent) tying it there?"""
+    province = _province_in_era(best, era)
+    if province == main or province in tinh or main not in tinh:
+        return False
+    if len({_province_in_era(u, era) for u in _candidates(m, era)}) < 2:
+        return False
+    return not any(fold(a.name) in named for a in gaz.ancestors(best) if a.level == "huyện")
 
 
 def _held_elsewhere(gaz, m: Mention, era: str) -> str | None:

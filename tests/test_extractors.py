@@ -112,6 +112,11 @@ def test_months_and_periods_written_with_a_dash_or_mixed(facts_of):
     assert [d.value for d in f.dates] == ["2018-11", "2015/2021-06", "2019-04/2023", "2024"]
 
 
+def test_a_number_of_a_document_is_no_year(facts_of):
+    f = facts_of("Theo công văn số 2031/SGDĐT-KT và văn bản số 1998 của Sở, năm 2019 xã làm tốt.")
+    assert [d.value for d in f.dates] == ["2019"]
+
+
 def test_dates_inside_document_names_are_left_out(facts_of):
     f = facts_of("Triển khai “Đề án phát triển dữ liệu dân cư giai đoạn 2022-2025, tầm nhìn đến năm 2030” tại địa phương; "
                  "Kế hoạch thực hiện Chiến lược quốc gia phòng, chống tội phạm giai đoạn 2016 – 2025; năm 2023 đạt kết quả tốt.")

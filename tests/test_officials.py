@@ -39,3 +39,10 @@ def test_a_lower_case_syllable_of_a_place_in_a_title(facts_of):
 def test_an_organisation_word_glued_to_a_surname_is_no_person(facts_of):
     f = facts_of("Trung úy Lê Thị Na, Bí thư Đoàn Thanh niên Công an huyện, và Bí thư Đoàn Thanh niên xã đều dự.")
     assert titles(f) == {"Lê Thị Na": "Bí thư Đoàn Thanh niên Công an huyện"}
+
+
+def test_a_title_ends_where_a_verb_pair_or_another_person_begins(facts_of):
+    f = facts_of("Ông Lò Văn Pó, trưởng Công an xã Chiềng Sơ thông tin thêm rằng tổ đã về. "
+                 "Kẻ gian chém ông Quàng Văn Nọi – Trưởng Công an xã và ông Cà Văn Ún - Phó Công an xã Chiềng Sơ.")
+    assert titles(f) == {"Lò Văn Pó": "trưởng Công an xã Chiềng Sơ", "Quàng Văn Nọi": "Trưởng Công an xã",
+                         "Cà Văn Ún": "Phó Công an xã Chiềng Sơ"}

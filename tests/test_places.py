@@ -68,3 +68,18 @@ def test_after_the_reform_a_merged_provinces_units_lie_in_the_new_province(facts
 def test_an_article_of_unknown_date_naming_new_communes_is_read_in_the_new_units(facts_of):
     f = facts_of("Tại xã Vũ Thư, xã Kiến Xương và xã Thái Thụy, tổ tự quản hoạt động tốt.")
     assert {p.province for p in f.places} == {"Hưng Yên"}
+
+
+def test_an_address_going_upward_names_the_district_not_another_commune(facts_of):
+    f = facts_of("Bà Lò Thị Xuân trú tại thị trấn Mường Xén, Kỳ Sơn, Nghệ An và ông Vi Văn Lâm ở xã Yên Hòa (huyện Tương Dương, Nghệ An).")
+    assert places(f) == [("Kỳ Sơn", "huyện", "Nghệ An"), ("Mường Xén", "xã", "Nghệ An"), ("Nghệ An", "tỉnh", "Nghệ An"),
+                         ("Tương Dương", "huyện", "Nghệ An"), ("Yên Hòa", "xã", "Nghệ An")]
+
+
+def test_a_commune_the_table_lost_lies_in_the_district_or_province_the_article_names(facts_of):
+    # "xã Hòa Phong Tây" exists nowhere: it lies in the district written after it
+    f = facts_of("Ông Hà Văn Sáu ở xã Hòa Phong Tây, Krông Bông bị bắt.")
+    assert ("Hòa Phong Tây", "xã", "Đắk Lắk") in places(f)
+    # "xã Tân Lập" of many provinces, in an article about Quảng Ninh that names no other province
+    g = facts_of("Tỉnh Quảng Ninh khen thưởng Công an xã Tân Lập vì thành tích bắt cướp.")
+    assert ("Tân Lập", "xã", "Quảng Ninh") in places(g)
