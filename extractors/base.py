@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from pipeline.nlp.segment import sentence_of
 from pipeline.text import UPPER
 
-__all__ = ["UPPER", "CAP", "CAP_WORD", "Quote", "Quotes", "quotes", "in_any", "provenance", "semicolon_part", "word_starts"]
+__all__ = ["UPPER", "CAP", "CAP_WORD", "Quote", "Quotes", "quotes", "in_any", "lower_norm", "provenance", "view", "DocView", "semicolon_part",
+           "word_starts"]
 
 # A capitalised Vietnamese syllable (or an all-caps abbreviation such as UBND).
 CAP_WORD = rf"[{UPPER}]\w*"
@@ -195,6 +195,15 @@ def in_any(quotes_: Quotes, offset: int, *, names_only: bool = False) -> Quote |
     return quotes_.at(offset, names_only=names_only)
 
 
+def lower_norm(doc: Doc) -> str:
+    """``norm`` in lower case (same offsets), computed once per Doc: scanning it for a
+    lower-case literal is several times faster than a case-insensitive regex."""
+    cached = doc.user_data.get("lower_norm")
+    if cached is None:
+        cached = doc.user_data["lower_norm"] = doc._.norm.lower()
+    return cached
+
+
 def word_starts(doc: Doc) -> list[int]:
     """Start offsets of the word tokens, for bisecting (computed once per Doc)."""
     starts = doc._.word_starts
@@ -203,11 +212,39 @@ def word_starts(doc: Doc) -> list[int]:
     return starts
 
 
+@dataclass(frozen=True, slots=True)
+class DocView:
+    """The segmenter's attributes of a Doc, read once: every ``doc._.x`` builds an
+    accessor object, which costs more than the lookups extractors make per figure."""
+
+    text: str
+    norm: str
+    sents: list[tuple[int, int]]
+    sent_starts: list[int]
+
+    def sentence_index(self, offset: int) -> int:
+        """Index of the sentence holding ``offset`` (as ``pipeline.nlp.segment.sentence_of``)."""
+        return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
+
+    def sentence_span(self, offset: int) -> tuple[int, int]:
+        return self.sents[self.sentence_index(offset)]
+
+
+def view(doc: Doc) -> DocView:
+    cached = doc.user_data.get("doc_view")
+    if cached is None:
+        underscore = doc._
+        sents = underscore.sents
+        cached = doc.user_data["doc_view"] = DocView(underscore.text, underscore.norm, sents, [s for s, _ in sents])
+    return cached
+
+
 def provenance(doc: Doc, start: int, end: int) -> dict:
     """The provenance fields of a fact whose evidence is text[start:end]."""
-    index = sentence_of(doc, start)
-    s, e = doc._.sents[index]
-    return {"sentence": doc._.text[s:e], "sentence_index": index, "start": start, "end": end}
+    v = view(doc)
+    index = v.sentence_index(start)
+    s, e = v.sents[index]
+    return {"sentence": v.text[s:e], "sentence_index": index, "start": start, "end": end}
 
 
 def semicolon_part(norm: str, s_start: int, s_end: int, start: int, end: int | None = None) -> tuple[int, int]:

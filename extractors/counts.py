@@ -16,10 +16,10 @@ import re
 
 from spacy.tokens import Doc
 
-from extractors.base import in_any, provenance, quotes, semicolon_part, word_starts
+from extractors.base import DocView, in_any, provenance, quotes, semicolon_part, view, word_starts
 from extractors.dates import is_day_month
 from extractors.models import canonical
-from extractors.places import most_specific, places_in, scope_of
+from extractors.places import most_specific, scope_of
 from extractors.figures import (
     CODE_AFTER,
     DURATION_AFTER,
@@ -34,7 +34,6 @@ from extractors.figures import (
     is_code_before,
 )
 from pipeline.schema import CountFact
-from pipeline.nlp.segment import sentence_of
 from pipeline.text import parse_number
 
 NAME = "counts"
@@ -42,13 +41,12 @@ VERSION = "2"
 REQUIRES = ("text", "norm", "sents", "words", "place_mentions", "main_province", "model_quotes")
 ASSIGNS: tuple[str, ...] = ()
 
-def _unit(doc: Doc, starts: list[int], end: int, line_end: int) -> tuple[str, int]:
+def _unit(text: str, spans: list[tuple[int, int]], starts: list[int], end: int, line_end: int) -> tuple[str, int]:
     """The counted noun after the figure, as written, and where it ends.
 
     The segmenter may glue the noun to the number ("4.351 tổ"): the part of
     such a token after the figure is the first word.
     """
-    text, spans = doc._.text, doc._.words
     words: list[str] = []
     last = end
     i = max(0, bisect.bisect_right(starts, end) - 1)
@@ -74,11 +72,11 @@ def _unit(doc: Doc, starts: list[int], end: int, line_end: int) -> tuple[str, in
     return " ".join(words), last
 
 
-def _place_of(doc: Doc, qs, offset: int):
+def _place_of(v: DocView, mentions, qs, offset: int):
     """The most specific place of the count's ';'-part of its sentence, else of the sentence."""
-    s_start, s_end = doc._.sents[sentence_of(doc, offset)]
-    for lo, hi in (semicolon_part(doc._.norm, s_start, s_end, offset), (s_start, s_end)):
-        found = [m for m in places_in(doc, lo, hi) if in_any(qs, m.start, names_only=True) is None]
+    s_start, s_end = v.sentence_span(offset)
+    for lo, hi in (semicolon_part(v.norm, s_start, s_end, offset), (s_start, s_end)):
+        found = [m for m in mentions.inside(lo, hi) if in_any(qs, m.start, names_only=True) is None]
         if found:
             return most_specific(found)
     return None
@@ -90,7 +88,9 @@ def _is_phone(raw: str) -> bool:
 
 
 def extract(doc: Doc) -> list[CountFact]:
-    text, norm = doc._.text, doc._.norm
+    v = view(doc)
+    text, norm = v.text, v.norm
+    spans, mentions = doc._.words, doc._.place_mentions
     starts = word_starts(doc)
     qs = quotes(doc)
     models_by_offset = doc._.model_quotes
@@ -127,7 +127,7 @@ def extract(doc: Doc) -> list[CountFact]:
         else:
             if DURATION_AFTER.match(after):
                 continue
-            unit, unit_end = _unit(doc, starts, e, line_end)
+            unit, unit_end = _unit(text, spans, starts, e, line_end)
             if not unit:
                 continue
         qm = QUALIFIER_BEFORE.search(before)
@@ -140,7 +140,7 @@ def extract(doc: Doc) -> list[CountFact]:
             for q_start in range(unit_end, unit_end + 3):
                 if q_start in models_by_offset:
                     model = models_by_offset[q_start]
-        place = _place_of(doc, qs, s)
+        place = _place_of(v, mentions, qs, s)
         province, _ = scope_of(doc, place)
         out.append(
             CountFact(

@@ -19,7 +19,7 @@ import re
 
 from spacy.tokens import Doc
 
-from extractors.base import Quotes, provenance, quotes, semicolon_part, word_starts
+from extractors.base import Quotes, lower_norm, provenance, quotes, semicolon_part, view, word_starts
 from extractors.places import Mention, places_in, scope_of
 from gazetteer.lexicon import get_lexicon
 from pipeline.nlp.segment import sentence_of
@@ -121,7 +121,7 @@ def _single_place(mentions: list[Mention]) -> Mention | None:
 
 def _first_word(doc: Doc, start: int, end: int) -> str:
     """The first word (as segmented) of text[start:end], folded: "giáo xứ", "bản"."""
-    text, spans = doc._.text, doc._.words
+    text, spans = view(doc).text, _words_of(doc)
     i = bisect.bisect_right(word_starts(doc), start) - 1
     for s, e in spans[max(i, 0) :]:
         if e <= start:
@@ -132,6 +132,13 @@ def _first_word(doc: Doc, start: int, end: int) -> str:
         if piece and piece[0].isalnum():
             return fold(piece)
     return ""
+
+
+def _words_of(doc: Doc) -> list[tuple[int, int]]:
+    cached = doc.user_data.get("models.words")
+    if cached is None:
+        cached = doc.user_data["models.words"] = doc._.words
+    return cached
 
 
 _FIGURE_THEN_WORD = re.compile(r"(?<![\w.,/])(\d{1,3}(?:\.\d{3})+|\d+)(?:/\d+)?\s+(?=\w)")
@@ -153,7 +160,7 @@ def _count_of(doc: Doc, gap: str, part: tuple[int, int], q, quotes_after: int) -
     if not head or head[0].isdigit():
         return None
     found = []
-    for m in _FIGURE_THEN_WORD.finditer(doc._.norm, *part):
+    for m in _FIGURE_THEN_WORD.finditer(view(doc).norm, *part):
         unit = _first_word(doc, m.end(), m.end() + len(head) + 12)
         # "11/11 buôn" counts “Buôn làng tự quản”: one syllable naming the head's first
         if (unit == head or (" " not in unit and unit == head.split()[0])) and not (q.start <= m.start() < q.end):
@@ -191,8 +198,13 @@ def _head_of(text: str, line_start: int, q) -> int | None:
 
 
 def extract(doc: Doc) -> list[ModelFact]:
-    norm, text = doc._.norm, doc._.text
+    v = view(doc)
+    norm, text = v.norm, v.text
     all_quotes = Quotes([q for q in quotes(doc) if not q.speech])
+    place_mentions = doc._.place_mentions
+
+    def places_in(_doc: Doc, start: int, end: int) -> list[Mention]:
+        return place_mentions.inside(start, end)
 
     def outside_quotes(mentions: list[Mention]) -> list[Mention]:
         return [m for m in mentions if all_quotes.at(m.start) is None]
@@ -201,7 +213,7 @@ def extract(doc: Doc) -> list[ModelFact]:
     model_quotes: dict[int, str] = {}
     carry: bool | None = None  # a list of models that goes on into the next line
     previous_sentence: tuple[int, int] | None = None
-    for s_start, s_end in doc._.sents:
+    for s_start, s_end in v.sents:
         sentence_quotes = all_quotes.within(s_start, s_end)
         previous_end = s_start
         line_start = norm.rfind("\n", 0, s_start) + 1
@@ -331,13 +343,6 @@ _WORD = re.compile(r"\w+")
 _NUMBER_BEFORE = re.compile(r"(?<![\w.,/])(\d{1,3}(?:\.\d{3})+|\d+)\s+$")
 
 
-def _lower(doc: Doc) -> str:
-    cached = doc.user_data.get("models.lower")
-    if cached is None:
-        cached = doc.user_data["models.lower"] = doc._.norm.lower()
-    return cached
-
-
 def _find_words(doc: Doc, name: str) -> list[int]:
     """Where the words of ``name`` occur in a row, whatever the punctuation between them
     ("an ninh, trật tự" = "an ninh trật tự"): a literal search for the first two words,
@@ -345,7 +350,7 @@ def _find_words(doc: Doc, name: str) -> list[int]:
     wanted = [w.lower() for w in _WORD.findall(name)]
     if len(wanted) < 2:
         return []
-    low, first = _lower(doc), f"{wanted[0]} {wanted[1]}"
+    low, first = lower_norm(doc), f"{wanted[0]} {wanted[1]}"
     out, pos = [], low.find(first)
     while pos >= 0:
         if (pos == 0 or not low[pos - 1].isalnum()) and _WORD.findall(low, pos, pos + 3 * len(name) + 10)[: len(wanted)] == wanted:

@@ -254,11 +254,12 @@ def extract(doc: Doc) -> list[OfficialFact]:
     rank_before, _, _ = _vocab()
     lex = get_lexicon()
     people: dict[str, OfficialFact] = {}
+    spans, starts = doc._.words, word_starts(doc)
 
     for s_start, s_end in doc._.sents:
         for m in _PERSON_RE.finditer(norm, s_start, s_end):
             ns, ne = _name_span(norm, m.start(), m.end(), lex.honorifics)
-            if ne is None or _cuts_a_word(doc, ne):
+            if ne is None or _cuts_a_word(spans, starts, ne):
                 continue  # "Bí thư Đoàn Thanh niên": "Thanh" belongs to the word "Thanh niên"
             name = text[ns:ne]
             lead_start = max(s_start, ns - 40)
@@ -320,11 +321,10 @@ def _chained_before(norm: str, s_start: int, span: tuple[int, int]) -> tuple[int
     return start, span[1]
 
 
-def _cuts_a_word(doc: Doc, end: int) -> bool:
+def _cuts_a_word(spans: list[tuple[int, int]], starts: list[int], end: int) -> bool:
     """Does a name ending at ``end`` end inside a word of the segmenter's?"""
-    starts = word_starts(doc)
     i = bisect.bisect_right(starts, end - 1) - 1
-    return i >= 0 and doc._.words[i][1] > end
+    return i >= 0 and spans[i][1] > end
 
 
 def _looks_like_person(run: str) -> bool:

@@ -16,10 +16,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from extractors.base import UPPER, provenance
+from extractors.base import UPPER, lower_norm, provenance
 from gazetteer import Unit, get_gazetteer
 from gazetteer.history import name_on
 from gazetteer.lexicon import get_lexicon
@@ -70,6 +71,9 @@ _UNIT_MENTION = re.compile(
     # a name, or one written with a lower-case first syllable ("tỉnh long An")
     rf"(?:(?P<name>{_NAME})|(?P<lname>[a-zà-ỹđ]+{_SP}{_SYL}(?:{_SP}{_SYL}){{0,3}}))"
 )
+# Where a unit word may start, found in the lower-cased text (fast); _UNIT_MENTION is
+# then matched there in the text as written.
+_UNIT_WORD_LOWER = re.compile(r"(?:thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|phường|xã|tp|tx|tt\.|h\.|q\.|p\.)")
 _CAP_RUN = re.compile(rf"(?<![\wÀ-ỹ'’]){_SYL}(?:(?:{_SP}|-)+{_SYL})+")
 _PAREN = re.compile(rf"{_SP}*\(\s*(?P<name>{_SYL}(?:\s+{_SYL}){{0,3}})\s*\)")
 # A province name after these is part of another name: a street, a pagoda, a person.
@@ -119,7 +123,12 @@ def _unit_word_mentions(doc: Doc) -> list[Mention]:
     Cộp", and the names listed after one ("tại các xã Thanh Xương, Noong Hẹt, Na Tông")."""
     text, norm = doc._.text, doc._.norm
     mentions: list[Mention] = []
-    for m in _UNIT_MENTION.finditer(norm):
+    last_end = 0
+    for start in _UNIT_WORD_LOWER.finditer(lower_norm(doc)):
+        m = _UNIT_MENTION.match(norm, start.start()) if start.start() >= last_end else None
+        if m is None:
+            continue
+        last_end = m.end()
         word = fold(m.group("unit")).rstrip(".")
         level, kinds = UNIT_WORDS[word]
         group = "name" if m.group("name") else "lname"
@@ -270,8 +279,11 @@ def _bare_province_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> li
     lower = {fold(m.name): m for m in named if m.level in ("huyện", "xã")}
     explicit = {fold(m.name) for m in named if m.level == "tỉnh"}
     out: list[Mention] = []
+    firsts = _province_first_syllables()
     for m in _CAP_RUN.finditer(norm):
         words = m.group(0).split()
+        if not any(w.lower() in firsts for w in words):
+            continue  # norm is retoned: lower() is the folded key
         for i in range(len(words)):
             for n in range(min(4, len(words) - i), 1, -1):
                 name = " ".join(words[i : i + n])
@@ -293,6 +305,11 @@ def _bare_province_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> li
                 taken.add(s, e)
                 break
     return out
+
+
+@lru_cache(maxsize=1)
+def _province_first_syllables() -> frozenset[str]:
+    return frozenset(name.split()[0] for name in get_gazetteer().province_names())
 
 
 def _parent_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> list[Mention]:
@@ -328,10 +345,12 @@ _NOT_UNIT_BEFORE = re.compile(
 _THEN_PROVINCE = re.compile(rf"{_SP}*(?:,|\(|-|–){_SP}*(?:tỉnh{_SP}+|thành phố{_SP}+|TP\.?{_SP}*)?$", re.I)
 # "Vân Đồn là huyện …": a name the sentence says is a unit
 _IS_A_UNIT = re.compile(
-    rf"{_SP}+(?:là|vốn là|hiện là){_SP}+(?:một{_SP}+)?(?:(?:trong|một){_SP}+(?:những|các){_SP}+)?"
+    # starts on the literal "là", which the regex engine finds fast
+    rf"là{_SP}+(?:một{_SP}+)?(?:(?:trong|một){_SP}+(?:những|các){_SP}+)?"
     r"(?P<word>huyện|quận|thị xã|thành phố|xã|phường|thị trấn|địa phương|địa bàn)\b",
     re.I,
 )
+_CAP_RUN_BEFORE = re.compile(rf"(?<![\wÀ-ỹ'’]){_SYL}(?:(?:{_SP}|-)+{_SYL})+$")
 # a list of bare names: "các địa bàn như A, B, C…", "gồm A, B và C"
 _BARE_LIST = re.compile(
     rf"(?:như|gồm|là|:){_SP}+(?P<items>{_SYL}(?:{_SP}+{_SYL}){{0,3}}(?:{_SP}*(?:,|và|,{_SP}*và){_SP}*{_SYL}(?:{_SP}+{_SYL}){{0,3}})+)",
@@ -388,12 +407,14 @@ def _bare_unit_mentions(doc: Doc, known: list[Mention], taken: _Taken, era: str)
         return out
     named_provinces = sorted({_province_in_era(u, era) for p in provinces for u in p.candidates}, key=lambda x: (-votes[x], x))
     # "Name là huyện …" and lists of bare names: units of the article's province
-    for run in _CAP_RUN.finditer(norm):
+    for said in _IS_A_UNIT.finditer(norm):
+        if said.start() == 0 or not norm[said.start() - 1].isspace():
+            continue
+        run = _CAP_RUN_BEFORE.search(norm, max(0, said.start() - 60), said.start() - 1)
+        if run is None:
+            continue
         s, e = run.start(), run.end()
         if not taken.free(s, e):
-            continue
-        said = _IS_A_UNIT.match(norm, e)
-        if said is None:
             continue
         word = fold(said.group("word"))
         levels = ("huyện", "xã") if word in ("địa phương", "địa bàn") else (UNIT_WORDS.get(word, ("huyện",))[0],)
