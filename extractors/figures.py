@@ -49,13 +49,13 @@ REFERENCE_BEFORE = re.compile(
     r"(?:(?<!tổng )(?<!con )(?<!dân )(?<!trong )\bsố|\b(?:thứ|lần thứ|hạng|khóa|khoá|kỳ|điều|khoản|mục|chương|trang|"
     r"chỉ thị|nghị quyết|nghị định|quyết định|thông tư|đề án|công văn|luật|"
     r"quốc lộ|tỉnh lộ|km|khu phố|ấp|khóm|khối|xóm|thôn|tiểu khu|lô|căn hộ|covid|hotline|tổng đài|"
-    r"điện thoại|sđt|đt|mã|biển số|tháng|ngày|giờ|lúc|hôm|từ ngày|đến ngày)"
+    r"điện thoại|sđt|đt|mã|biển số|biển kiểm soát|bks|tháng|ngày|giờ|lúc|hôm|từ ngày|đến ngày)"
     r"|(?-i:\b(?:Kế hoạch|Chương trình|Hướng dẫn|Thông báo|Kết luận|Ban Chỉ đạo|Tổ|Đội|Phòng|Phường|Quận|Điểm|Phần|Đường|Nhà))"
     # the number that ends a village's or a street's name: "thôn Tân Lập 1", "bản Na Sang 2"
     # (not a commune's: "cách xã Bản Luốc 4 km" is a distance)
     r"|(?<!xã )(?<!phường )(?<!huyện )(?<!quận )(?<!tỉnh )(?<!trấn )"
     r"\b(?:thôn|bản|ấp|xóm|làng|buôn|khu phố|tổ dân phố|tổ|khối|tiểu khu|khu|khóm|phum|sóc|đội|"
-    rf"đường|phố|ngõ|hẻm|kiệt)(?-i:(?:\s+[{UPPER}][\w'’]*){{1,4}}))\s*$",
+    rf"đường|phố|ngõ|hẻm|kiệt)(?-i:(?:\s+[{UPPER}][\w'’]*){{1,4}}))\s*:?\s*$",
     re.I,
 )
 # After the number, a street or a unit and its name: "15 phố Hàng Bạc", "12 phường Tân Mai"

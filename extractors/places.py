@@ -21,7 +21,7 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from extractors.base import UPPER, lower_norm, provenance
-from gazetteer import Unit, get_gazetteer
+from gazetteer import Unit, get_gazetteer, name_key
 from gazetteer.history import name_on
 from gazetteer.lexicon import get_lexicon
 from pipeline.schema import PlaceFact
@@ -624,8 +624,10 @@ def _display_name(u: Unit | None, m: Mention) -> str:
     word in it: for "Phường 1" the proper name is "1", as written."""
     if u is None or fold(u.name).split()[0] in {w for k in UNIT_WORDS for w in k.split()}:
         return m.name
-    if u.level == "tỉnh" and m.province:
+    if u.level == "tỉnh" and m.province and fold(m.province) != fold(u.name):
         return m.province  # as named then: Thừa Thiên Huế in a 2023 article
+    if name_key(m.name) == name_key(u.name) and m.name[:1].isupper():
+        return m.name  # as written: "Phan Rang-Tháp Chàm", "Hoà Bình" (but "Long An" for "long An")
     return u.name
 
 

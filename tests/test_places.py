@@ -9,9 +9,10 @@ def places(facts):  # noqa: D103
     return sorted((p.name, p.level, p.province) for p in facts.places)
 
 
-def test_names_with_an_apostrophe_and_a_number(facts_of):
-    f = facts_of("Công an huyện Ea H'leo phối hợp với Công an phường Mỹ Đình 1 trao đổi kinh nghiệm.")
-    assert places(f) == [("Ea H'leo", "huyện", "Đắk Lắk"), ("Mỹ Đình 1", "xã", "Hà Nội")]
+def test_names_with_an_apostrophe_a_hyphen_and_a_number(facts_of):
+    f = facts_of("Công an huyện Ea H'leo phối hợp với Công an phường Mỹ Đình 1 và thành phố Phan Rang-Tháp Chàm.")
+    assert places(f) == [("Ea H'leo", "huyện", "Đắk Lắk"), ("Mỹ Đình 1", "xã", "Hà Nội"),
+                         ("Phan Rang-Tháp Chàm", "huyện", "Ninh Thuận")]
 
 
 def test_a_name_never_runs_across_a_line_break(facts_of):
