@@ -626,8 +626,8 @@ def _display_name(u: Unit | None, m: Mention) -> str:
         return m.name
     if u.level == "tỉnh" and m.province and fold(m.province) != fold(u.name):
         return m.province  # as named then: Thừa Thiên Huế in a 2023 article
-    if name_key(m.name) == name_key(u.name) and m.name[:1].isupper():
-        return m.name  # as written: "Phan Rang-Tháp Chàm", "Hoà Bình" (but "Long An" for "long An")
+    if name_key(m.name) == name_key(u.name) != fold(m.name) and m.name[:1].isupper():
+        return m.name  # dashes as written: "Phan Rang-Tháp Chàm"
     return u.name
 
 
