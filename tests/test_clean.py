@@ -80,6 +80,7 @@ def test_a_clock_line_above_an_older_dateline_is_not_the_publication_date():
     page = "Thứ Sáu, 16/01/2026 08:10\nMột tiêu đề đủ dài của bài báo này\n15/03/2024 09:00\n" + BODY
     assert clean_text(page).published == date(2024, 3, 15)
     assert clean_text("Hôm nay: Thứ Sáu, 16/01/2026\nMột tiêu đề đủ dài của bài báo này\n" + BODY).published is None
+    assert clean_text("Thứ Sáu, 16/01/2026 | Liên hệ | Đăng nhập\nMột tiêu đề đủ dài của bài báo này\n" + BODY).published is None
 
 
 def test_teaser_block_and_everything_after_it_is_dropped():

@@ -132,7 +132,10 @@ def clean_text(raw: str) -> CleanArticle:
         # share its line with a byline or a counter.
         found = find_dateline(line, loose=not in_prose)
         if found is not None:
-            if not found.clock and not _is_site_clock(lines, i, rules):
+            # "Thứ Sáu, 16/01/2026 | Liên hệ | Đăng nhập": the header's clock beside its menu
+            menu_after = found.loose and all(
+                _is_chrome(part.strip(), rules) for part in re.split(r"\s*[|•·]\s*", found.rest) if part.strip())
+            if not found.clock and not menu_after and not _is_site_clock(lines, i, rules):
                 datelines.append((found.when, line))
             dropped += 1
             continue

@@ -63,6 +63,7 @@ class Dateline:
     when: date
     clock: bool  # written as the page's clock ("Hôm nay: …")
     loose: bool  # a date with a dateline's marks, then a few words of something else
+    rest: str = ""  # those words
 
 
 def _date_of(m: re.Match) -> date | None:
@@ -102,7 +103,7 @@ def find_dateline(line: str, *, loose: bool = False) -> Dateline | None:
             rest = _FILLER.match(after)
             tail = after[rest.end() :] if rest else after
             if not tail.lstrip().startswith(",") and len(tail.split()) <= _LOOSE_MAX_WORDS and not re.search(r"[.!?]\s+\S", tail):
-                return Dateline(when, clock, True)
+                return Dateline(when, clock, True, tail.strip())
         return None
     return None
 
