@@ -198,7 +198,7 @@ def _titles_after(text: str, pos: int, limit: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     end = pos
     while True:
-        comma = re.match(r"\s*,\s*" if spans else r"\s*(?:,|\s[-–]\s)\s*", text[end:limit])
+        comma = re.match(r"\s*(?:,|\s[-–]\s)\s*", text[end:limit])
         if not comma:
             break
         at = end + comma.end()

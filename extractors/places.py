@@ -549,7 +549,7 @@ def _resolve(mentions: list[Mention], published: date | None, era: str) -> str |
         if m.level == "?":
             m.level = "huyện"
     # a province as it was named then: Thừa Thiên Huế before 2025
-    written = {fold(m.name) for m in mentions if m.level == "tỉnh"}
+    written = [m.name for m in mentions if m.level == "tỉnh"]
     for m in mentions:
         if m.province is not None and era == "legacy":
             units = [u for u in gaz.lookup(m.province, level="tỉnh") if u.era == "legacy"]
@@ -587,7 +587,7 @@ def _named_then(province: str, published: date | None, mentions: list[Mention]) 
     units = [u for u in get_gazetteer().lookup(province, level="tỉnh") if u.era == "legacy"]
     if not units:
         return province
-    return name_on(units[0].code, province, published, {fold(m.name) for m in mentions if m.level == "tỉnh"})
+    return name_on(units[0].code, province, published, [m.name for m in mentions if m.level == "tỉnh"])
 
 
 def extract(doc: Doc) -> list[PlaceFact]:

@@ -8,6 +8,7 @@ it was then (``data/former_names.tsv``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from datetime import date
 from functools import lru_cache
@@ -32,12 +33,17 @@ def _former() -> dict[str, list[tuple[date, str]]]:
     return out
 
 
+def _key(name: str) -> str:
+    return " ".join(re.sub(r"\s*[-–]\s*", " ", fold(name)).split())  # "Thừa Thiên - Huế" = "Thừa Thiên Huế"
+
+
 def name_on(code: str, name: str, day: date | None, written: Collection[str] = ()) -> str:
     """The name of unit ``code`` (``name`` in the table) on ``day``; when the day is
-    unknown, a former name the article itself writes (``written``: folded names)."""
+    unknown, a former name the article itself writes (``written``: names as written)."""
+    keys = {_key(w) for w in written}
     for since, former in _former().get(code, ()):
         if day is not None and day < since:
             return former
-        if day is None and fold(former) in written:
+        if day is None and _key(former) in keys:
             return former
     return name

@@ -46,3 +46,8 @@ def test_a_title_ends_where_a_verb_pair_or_another_person_begins(facts_of):
                  "Kẻ gian chém ông Quàng Văn Nọi – Trưởng Công an xã và ông Cà Văn Ún - Phó Công an xã Chiềng Sơ.")
     assert titles(f) == {"Lò Văn Pó": "trưởng Công an xã Chiềng Sơ", "Quàng Văn Nọi": "Trưởng Công an xã",
                          "Cà Văn Ún": "Phó Công an xã Chiềng Sơ"}
+
+
+def test_positions_after_the_name_chained_by_dashes_are_comma_joined(facts_of):
+    f = facts_of("Thượng tướng Lê Văn Mạnh, Ủy viên Trung ương Đảng - Thứ trưởng Bộ Công an đến thăm.")
+    assert titles(f) == {"Lê Văn Mạnh": "Ủy viên Trung ương Đảng, Thứ trưởng Bộ Công an"}

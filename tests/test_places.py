@@ -84,3 +84,8 @@ def test_a_commune_the_table_lost_lies_in_the_district_or_province_the_article_n
     # "xã Tân Lập" of many provinces, in an article about Quảng Ninh that names no other province
     g = facts_of("Tỉnh Quảng Ninh khen thưởng Công an xã Tân Lập vì thành tích bắt cướp.")
     assert ("Tân Lập", "xã", "Quảng Ninh") in places(g)
+
+
+def test_an_undated_article_writing_the_former_name_with_a_dash(facts_of):
+    f = facts_of("Công an tỉnh Thừa Thiên - Huế khen thưởng Công an phường Phú Hội.")
+    assert places(f) == [("Phú Hội", "xã", "Thừa Thiên Huế"), ("Thừa Thiên Huế", "tỉnh", "Thừa Thiên Huế")]
