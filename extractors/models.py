@@ -175,11 +175,11 @@ def _count_of(doc: Doc, gap: str, part: tuple[int, int], q, quotes_after: int) -
 # What a numbered slogan in quotes is the name of: “5 không” in Tổ tự quản tàu thuyền "5 không"
 _SLOGAN = re.compile(r"^\d+\s+\w+(?:[\s,]+\w+){0,5}$")
 _HEAD_BEFORE = re.compile(
-    rf"(?<![\w])((?:Tổ|Đội|Nhóm|Câu lạc bộ|CLB|Khu dân cư|Dòng họ|Gia đình|Thôn|Xóm|Bản|Ấp|Khu phố|Tổ dân phố|"
-    rf"Tuyến phố|Tuyến đường|Chợ|Trường học|Cơ quan|Doanh nghiệp|Giáo xứ|Họ đạo|Làng|Buôn|Phum|Chi hội|Hộ|Cụm)"
-    rf"(?:\s+[\w/]+){{0,6}}?)\s*$"
+    r"(?<![\w])((?:Tổ|Đội|Nhóm|Câu lạc bộ|CLB|Khu dân cư|Dòng họ|Gia đình|Thôn|Xóm|Bản|Ấp|Khu phố|Tổ dân phố|"
+    r"Tuyến phố|Tuyến đường|Chợ|Trường học|Cơ quan|Doanh nghiệp|Giáo xứ|Họ đạo|Làng|Buôn|Phum|Chi hội|Hộ|Cụm)"
+    r"(?:\s+[\w/]+){0,6}?)\s*$"
 )
-# the words between a slogan's head and the quote: lower-case words of a name or capitalised ones
+# a list item on its own line: "- “…”", "2. “…”"
 _ITEM_START = re.compile(r"\s*(?:[-–•+*]|\d{1,2}[.)]|[a-zđ][.)])?\s*$")
 # a sentence that starts by saying where: "Tại xã X, …"
 _WHERE_FIRST = re.compile(r"\W*(?:Tại|Ở|Trên địa bàn)\s", re.I)

@@ -1,12 +1,19 @@
 """Administrative units the article names, resolved against the gazetteer.
 
-Three ways a unit is named:
-  * a unit word and a proper name: "huyện Bình Lục", "TX Thái Hòa", "Phường 1";
+How a unit is named:
+  * a unit word and a proper name: "huyện Bình Lục", "TX Thái Hòa", "Phường 1",
+    "H.Đắk Mil", "huyện biên giới Sốp Cộp", "tỉnh long An" (the last three only
+    for units the gazetteer knows), and the names listed after it;
   * a province's name on its own: "Thanh Hóa được đánh giá…", "…, Nghệ An";
-  * a name in parentheses after a smaller unit: "xã Yên Nhân (Thường Xuân)".
+  * a name in parentheses or after a comma that holds the unit before it:
+    "xã Yên Nhân (Thường Xuân)", "thị trấn Diêm Điền, Thái Thụy";
+  * a district or commune without a unit word where the text says what it is:
+    "Ba Vì, Hà Nội", "Vân Đồn là huyện …", "như Ba Chẽ, Bình Liêu, Hải Hà".
 Each mention's candidates are scored by the article's context — the provinces
 it names, the other units it names, the unit word — so "huyện Hòa Bình" in a
-Bạc Liêu article is Bạc Liêu's district, not the province of Hòa Bình.
+Bạc Liêu article is Bạc Liêu's district, not the province of Hòa Bình.  Units
+are those of the article's era (legacy before 1 July 2025, the 2025 ones after;
+guessed from the communes when undated), provinces named as they were then.
 """
 
 from __future__ import annotations
