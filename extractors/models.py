@@ -10,6 +10,12 @@ specific place its part of the list names (its own tail first, then its
 ';'-delimited group), the sponsoring organisation in parentheses after it, and
 a canonical key shared across articles (abbreviations expanded, tone marks,
 case, punctuation and leading zeros ignored).
+
+Real text also names models as a numbered slogan after its head (Tổ tự quản
+tàu thuyền "5 không"), restates one with a count ("5 tổ tự quản … thôn A") or
+shortens it (“3 không”), counts or places it unquoted elsewhere ("7 dòng họ tự
+quản …", "mô hình Camera an ninh … tỉnh X"), or gives its place in the sentence
+before ("Tại xã X, …"): these fill the same item.
 """
 
 from __future__ import annotations

@@ -7,7 +7,10 @@ something anchors it:
   * a position before it ("Thứ trưởng Lê Quốc Hùng") and a surname;
   * a surname and ", <position>" after it ("Nguyễn Văn A, Chủ tịch UBND xã").
 The title is the comma-separated positions written after the name, else the
-one written before it (ANNOTATION.md).  A person with neither rank nor
+one written before it (ANNOTATION.md), with what belongs to a position: its
+organisation in parentheses or after a comma ("(Bộ Công an)", ", Công an tỉnh
+X"), a grassroots position's address (", ấp A, xã B (huyện C)"), the positions
+chained before the name ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh").  A person with neither rank nor
 position (a resident quoted with "Bà") is optional by the guideline and left
 out, as are bylines.  One item per person per article, the fullest record;
 ``person_key`` links the same person across articles.
