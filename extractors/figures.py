@@ -49,7 +49,7 @@ REFERENCE_BEFORE = re.compile(
     r"(?:(?<!tổng )(?<!con )(?<!dân )(?<!trong )\bsố|\b(?:thứ|lần thứ|hạng|khóa|khoá|kỳ|điều|khoản|mục|chương|trang|"
     r"chỉ thị|nghị quyết|nghị định|quyết định|thông tư|đề án|công văn|luật|"
     r"quốc lộ|tỉnh lộ|km|khu phố|ấp|khóm|khối|xóm|thôn|tiểu khu|lô|căn hộ|covid|hotline|tổng đài|"
-    r"điện thoại|sđt|đt|mã|biển số|biển kiểm soát|bks|tháng|ngày|giờ|lúc|hôm|từ ngày|đến ngày)"
+    r"điện thoại|sđt|đt|mã|biển số|biển kiểm soát|bks|tháng|ngày|giờ|lúc|hôm|từ ngày|đến ngày|trung ương)"
     r"|(?-i:\b(?:Kế hoạch|Chương trình|Hướng dẫn|Thông báo|Kết luận|Ban Chỉ đạo|Tổ|Đội|Phòng|Phường|Quận|Điểm|Phần|Đường|Nhà))"
     # the number that ends a village's or a street's name: "thôn Tân Lập 1", "bản Na Sang 2"
     # (not a commune's: "cách xã Bản Luốc 4 km" is a distance)
@@ -61,8 +61,9 @@ REFERENCE_BEFORE = re.compile(
 # After the number, a street or a unit and its name: "15 phố Hàng Bạc", "12 phường Tân Mai"
 # is an address or a name, not a figure (but "3 xã Mường Lý, Trung Lý" counts a list).
 PLACE_NAME_AFTER = re.compile(
-    r"\s*(?:phố|đường|ngõ|ngách|hẻm|kiệt|phường|xã|thôn|ấp|bản|xóm|khu phố|tổ dân phố)"
-    rf"(?-i:(?:\s+[{UPPER}][\w'’]*)++)(?!\s*(?:,|và)\s*(?-i:[{UPPER}]))",
+    r"\s*(?:(?:phố|đường|ngõ|ngách|hẻm|kiệt|phường|xã|thôn|ấp|bản|xóm|khu phố|tổ dân phố)"
+    rf"(?-i:(?:\s+[{UPPER}][\w'’]*)++)(?!\s*(?:,|và)\s*(?-i:[{UPPER}]))"
+    r"|(?:đường|ngõ|hẻm|ngách|kiệt)\s+số\s+\d)",  # "131 đường số 6": a house number
     re.I,
 )
 # An upper-case code right before the number ("BCĐ 138", "PA 03") makes it a
@@ -89,7 +90,7 @@ TIME_OF_DAY_AFTER = re.compile(r"^\s*(?:[:h]\d{2}|giờ)", re.I)
 UNIT_STOP = frozenset(
     """với trong được có đã đang sẽ của cho tại ở trên từ đến và tham_gia trở_về là này đó thì mà nhằm để
     do bị theo qua khi như gồm thuộc vào ra lên xuống cùng nên nhưng hoặc hay so_với tăng giảm đạt
-    trở_lên chiếm bằng vừa mới cũng đều luôn còn không chưa những các""".split()
+    trở_lên chiếm bằng vừa mới cũng đều luôn còn không chưa những các khóa khoá""".split()
 )
 UNIT_STOP = frozenset(w.replace("_", " ") for w in UNIT_STOP)  # "tham_gia": one word of two syllables
 # Verbs that end the counted noun once it has begun ("mô hình tự quản góp phần …")

@@ -61,6 +61,7 @@ def test_ratios_decimals_and_glued_measures(facts_of):
         "Cửa hàng ở 27 phố Lò Sũ và 8 phường Phúc Tân đều mở cửa.",
         "Đoàn về tổ dân phố Đồng Tâm 3 các ngày cuối tuần.",
         "Xe máy BKS: 36 B4-512.07 và xe biển kiểm soát 30F-123.45 bị giữ.",
+        "Hội nghị Trung ương 8 khoá XIII bàn về nhà số 48 đường số 9 và 131 đường số 6.",
     ],
 )
 def test_a_number_in_or_before_a_name_is_no_count(facts_of, text):
