@@ -90,7 +90,8 @@ TIME_OF_DAY_AFTER = re.compile(r"^\s*(?:[:h]\d{2}|giờ)", re.I)
 UNIT_STOP = frozenset(
     """với trong được có đã đang sẽ của cho tại ở trên từ đến và tham_gia trở_về là này đó thì mà nhằm để
     do bị theo qua khi như gồm thuộc vào ra lên xuống cùng nên nhưng hoặc hay so_với tăng giảm đạt
-    trở_lên chiếm bằng vừa mới cũng đều luôn còn không chưa những các khóa khoá""".split()
+    trở_lên chiếm bằng vừa mới cũng đều luôn còn không chưa những các khóa khoá tham_dự xảy_ra hưởng_ứng
+    ra_mắt thực_hiện phát_hiện bắt_giữ triệt_phá xử_lý lắp_đặt trao tặng xảy""".split()
 )
 UNIT_STOP = frozenset(w.replace("_", " ") for w in UNIT_STOP)  # "tham_gia": one word of two syllables
 # Verbs that end the counted noun once it has begun ("mô hình tự quản góp phần …")

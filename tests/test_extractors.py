@@ -68,6 +68,11 @@ def test_a_number_in_or_before_a_name_is_no_count(facts_of, text):
     assert counts(facts_of(text)) == []
 
 
+def test_a_number_followed_by_a_verb_is_no_count(facts_of):
+    f = facts_of("Buổi lễ có hơn 300 tham dự; năm qua 14 ra mắt và 6 vụ xảy ra, với 120 người tham dự.")
+    assert counts(f) == [(6, None, "vụ", None), (120, None, "người", None)]
+
+
 def test_a_number_before_a_list_of_units_or_a_distance_counts(facts_of):
     f = facts_of("Hỗ trợ 3 xã Quang Kim, Bản Vược, Cốc Mỳ; thôn Pạc Bó cách trung tâm xã Trường Hà 7 km.")
     assert counts(f) == [(3, None, "xã", None), (7, None, "km", None)]
