@@ -32,6 +32,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("full_range", re.compile(rf"(?<![\d/])({_D})/({_M})/({_Y})(?:{_DASH})({_D})/({_M})/({_Y})(?![\d/])")),
     # từ ngày 1/3 đến ngày 31/3/2024: the first day takes the second's year
     ("day_range", re.compile(rf"(?<![\d/])({_D})/({_M})(?:{_DASH})({_D})/({_M})/({_Y})(?![\d/])")),
+    # từ ngày 1 đến ngày 5/8/2024, 20-22/7/2023: the first day takes the second's month and year
+    ("days_range", re.compile(rf"(?<![\d/.,])({_D})(?:{_DASH})({_D})([/.-])({_M})\3({_Y})(?![\d/])")),
     # tháng 3/2023 - 5/2024
     ("month_range", re.compile(rf"(?<![\d/.])({_M})/({_Y})(?:{_DASH})(?:tháng\s+)?({_M})/({_Y})(?![\d/])", re.I)),
     # từ năm 2017 đến tháng 9/2022, 2017 - 9/2022
@@ -149,6 +151,9 @@ def extract(doc: Doc) -> list[DateFact]:
                 value = f"{a}/{b}" if a and b else None
             elif kind == "day_range":
                 a, b = _iso(g[4], g[1], g[0]), _iso(g[4], g[3], g[2])
+                value = f"{a}/{b}" if a and b and a < b else None
+            elif kind == "days_range":
+                a, b = _iso(g[4], g[3], g[0]), _iso(g[4], g[3], g[1])
                 value = f"{a}/{b}" if a and b and a < b else None
             elif kind == "month_range":
                 a, b = _iso(g[1], g[0]), _iso(g[3], g[2])

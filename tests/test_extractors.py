@@ -119,6 +119,11 @@ def test_months_and_periods_written_with_a_dash_or_mixed(facts_of):
     assert [d.value for d in f.dates] == ["2018-11", "2015/2021-06", "2019-04/2023", "2024"]
 
 
+def test_a_range_of_days_in_one_month(facts_of):
+    f = facts_of("Từ ngày 3 đến ngày 9/10/2022 và 14-16/4/2023, đoàn công tác làm việc tại xã.")
+    assert [d.value for d in f.dates] == ["2022-10-03/2022-10-09", "2023-04-14/2023-04-16"]
+
+
 def test_a_number_of_a_document_is_no_year(facts_of):
     f = facts_of("Theo công văn số 2031/SGDĐT-KT và văn bản số 1998 của Sở, năm 2019 xã làm tốt.")
     assert [d.value for d in f.dates] == ["2019"]
