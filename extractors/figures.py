@@ -16,8 +16,8 @@ from pipeline.text import fold
 
 __all__ = [
     "NUMBER", "FIGURE", "QUALIFIERS", "QUALIFIER_BEFORE", "REFERENCE_BEFORE", "CODE_AFTER", "DURATION_AFTER",
-    "TIME_OF_DAY_AFTER", "UNIT_STOP", "UNIT_END", "MAX_UNIT_WORDS", "MAGNITUDES", "is_code_before", "amount",
-    "unit_key",
+    "TIME_OF_DAY_AFTER", "UNIT_STOP", "UNIT_END", "MAX_UNIT_WORDS", "MAGNITUDES", "is_code_before", "is_phone",
+    "not_a_count", "amount", "unit_key",
 ]
 
 # "1.000", "500.000.000", "92,6", "07": dots group thousands, a comma is the decimal mark
@@ -67,6 +67,32 @@ CODE_AFTER = re.compile(r"^\s*/\s*[A-ZĐ]")
 # Time units: "Trong 3 năm", "05 năm qua" are durations (optional), not counts.
 DURATION_AFTER = re.compile(r"^\s*(?:năm|tháng|tuần|ngày|giờ|phút|giây|thập kỷ|thế kỷ|thập niên)\b", re.I)
 TIME_OF_DAY_AFTER = re.compile(r"^\s*(?:[:h]\d{2}|giờ)", re.I)
+
+RANGE_AFTER = re.compile(r"^\s*[-–]\s*\d")
+
+
+def is_phone(raw: str) -> bool:
+    digits = re.sub(r"\D", "", raw)
+    return len(digits) >= 9 and raw.startswith("0")
+
+
+def not_a_count(before: str, after: str, raw_num: str, value: int | float, denominator: int | float | None,
+                percent: bool) -> bool:
+    """Is a number written as a figure no count (ANNOTATION.md)?  ``before``/``after``: the
+    text around the figure (number, ratio, % sign).  A reference or code before it ("Chỉ thị
+    09", "BCĐ 138"), a code, a clock time or a range after it, a phone number, a month
+    ("3/2020"), a year, a duration ("3 năm").  (A day-month date "16/6" is the dates
+    extractor's call; a number inside a quoted name the caller's.)"""
+    if REFERENCE_BEFORE.search(before) or is_code_before(before) or CODE_AFTER.match(after) or is_phone(raw_num):
+        return True
+    if TIME_OF_DAY_AFTER.match(after) or RANGE_AFTER.match(after):
+        return True  # 10:03, 10h30, ranges of years
+    if isinstance(denominator, int) and 1900 <= denominator <= 2099 and value <= 12:
+        return True  # "3/2020" is a month
+    if not percent and denominator is None and isinstance(value, int) and 1900 <= value <= 2099 and "." not in raw_num:
+        return True  # a year
+    return not percent and bool(DURATION_AFTER.match(after))
+
 
 # Words that end the counted noun phrase.
 UNIT_STOP = frozenset(
