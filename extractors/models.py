@@ -20,8 +20,8 @@ import re
 from spacy.tokens import Doc
 
 from extractors.base import Quotes, provenance, quotes, semicolon_part, word_starts
+from extractors.names import canonical
 from extractors.places import Mention, places_in, scope_of
-from gazetteer.lexicon import get_lexicon
 from pipeline.schema import ModelFact
 from pipeline.text import fold, parse_number
 
@@ -50,15 +50,6 @@ _ORG_HEAD = re.compile(
     r"Liên hiệp|Câu lạc bộ|Phòng|Đồn|Bộ đội|Chi hội|Chi đoàn|Cục|Sở|Trường|Hợp tác xã|Công đoàn)\b.*)$"
 )
 _PARENS = re.compile(r"\([^()]*\)")
-
-
-def canonical(name: str) -> str:
-    """Cross-article key: "Tổ liên gia an toàn PCCC" = "Tổ liên gia an toàn phòng cháy, chữa cháy"."""
-    expanded = get_lexicon().expand(name.strip(" “”\"'"))
-    key = fold(expanded)
-    key = re.sub(r"[^\w\s]", " ", key)
-    key = re.sub(r"\b0+(\d)", r"\1", key)
-    return " ".join(key.split())
 
 
 def _words(text: str) -> int:

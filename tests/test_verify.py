@@ -15,7 +15,8 @@ import pytest
 from corpus_store import GOLD, corpus_store
 from pipeline.query.queries import connect
 from pipeline.text import parse_number
-from pipeline.query.verify import _NUM, QUALIFIERS, parse_claim, verdict_rows, verify
+from extractors.figures import NUMBER as _NUM
+from pipeline.query.verify import QUALIFIERS, parse_claim, verdict_rows, verify
 
 
 @pytest.fixture(scope="module")

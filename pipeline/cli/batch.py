@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
-from pipeline.cli.options import DbOption, command, err, fail_line, out
+from pipeline.cli.options import DbOption, command, err, fail_line, open_store, out
 
 
 class ExecutorName(str, Enum):
@@ -51,9 +51,8 @@ def process(
 ) -> None:
     """Extract the facts of every article that has none for the current extractor versions."""
     from pipeline.batch.run import current_versions, select_stale
-    from pipeline.store import Store
 
-    store = Store(db)
+    store = open_store(db, create=False)
     versions = current_versions()
     _run(store, select_stale(store, versions), versions, executor, workers, scheduler, progress, "process")
 
@@ -72,11 +71,10 @@ def reprocess(
 ) -> None:
     """Redo the chosen articles entirely (clean from the raw input, then extract), whatever their versions."""
     from pipeline.batch.run import current_versions, select_chosen
-    from pipeline.store import Store
 
     if not (everything or since or published_since or site):
         raise typer.BadParameter("choose the articles: --all, --since DATE, --published-since DATE or --site SITE")
-    store = Store(db)
+    store = open_store(db, create=False)
     selection = select_chosen(store, everything=everything, since=_check_date(since),
                               published_since=_check_date(published_since), site=site)
     _run(store, selection, current_versions(), executor, workers, scheduler, progress, "reprocess")
