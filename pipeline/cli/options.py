@@ -45,7 +45,7 @@ def command(**kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 def db_path(db: Optional[Path]) -> Path:
-    from pipeline.store.writer import default_db_path
+    from pipeline.paths import default_db_path  # not pipeline.store: a read-only command needs no writer
 
     return db or default_db_path()
 

@@ -272,12 +272,14 @@ def verify(
         vnfacts verify "13/13 khu dân cư" --format csv
     """
     from pipeline.query.places import UnknownPlace
-    from pipeline.query.verify import verdict_rows
+    from pipeline.query.verify import add_speakers, verdict_rows
     from pipeline.query.verify import verify as run
 
     conn = open_readonly(db)
+    shown_supports, shown_different = (5, 10) if limit is None else (limit or None, limit or None)
     try:
-        verdict = run(conn, claim, province=province)
+        # the table shows a few reports of maybe thousands: only those are given their speaker
+        verdict = run(conn, claim, province=province, with_speakers=fmt is not OutFormat.table)
     except UnknownPlace as exc:
         fail_line(f"--province {province}", str(exc))
         raise typer.Exit(_USAGE) from None
@@ -289,7 +291,9 @@ def verify(
     elif fmt is OutFormat.csv:
         _write_csv(verdict_rows(verdict))
     else:
-        _print_verdict(verdict, 5 if limit is None else (limit or None), 10 if limit is None else (limit or None))
+        add_speakers(conn, [r for fv in verdict.figures
+                            for r in (*fv.supports[:shown_supports], *fv.different[:shown_different])])
+        _print_verdict(verdict, shown_supports, shown_different)
     raise typer.Exit(0 if verdict.supported else 1)
 
 

@@ -158,13 +158,15 @@ def noun_after(text: str, pos: int, stops: list[int] = ()) -> tuple[str, int]:
     """The counted noun that starts at ``pos``: words up to a stop word (one or two
     syllables), a punctuation mark, a number or a place (``stops``); as written."""
     stop_at = min((s for s in stops if s >= pos), default=len(text))
-    tokens = [m for m in _TOKEN.finditer(text, pos, stop_at)]
+    tokens = _TOKEN.finditer(text, pos, stop_at)
     words: list[re.Match[str]] = []
-    for i, m in enumerate(tokens):
+    m = next(tokens, None)
+    while m is not None:
+        nxt = next(tokens, None)   # one token of look-ahead, for the stop words of two syllables
         token = m.group(0)
         if token in _STOP_PUNCT or token[0].isdigit() or token == "%":
             break
-        pair = (token, tokens[i + 1].group(0)) if i + 1 < len(tokens) else None
+        pair = (token, nxt.group(0)) if nxt is not None else None
         if _is(UNIT_STOP, _BARE_STOPS, token) or (pair and _is(UNIT_STOP, _BARE_STOPS, *pair)) or token.lower() == "trở":
             break
         if words and (_is(UNIT_END, _BARE_ENDS, token) or (pair and _is(UNIT_END, _BARE_ENDS, *pair))):
@@ -172,6 +174,7 @@ def noun_after(text: str, pos: int, stops: list[int] = ()) -> tuple[str, int]:
         words.append(m)
         if len(words) >= _MAX_NOUN_SYLLABLES:
             break
+        m = nxt
     if not words:
         return "", pos
     return text[words[0].start() : words[-1].end()], words[-1].end()

@@ -52,7 +52,8 @@ class Unit:
 @cache
 def _bare_table() -> dict[int, str]:
     table = {ord("đ"): "d", ord("Đ"): "D"}
-    for i in range(0xC0, 0x1F00):
+    # Latin-1, Latin Extended-A and -B, Latin Extended Additional: every Vietnamese letter
+    for i in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
         c = chr(i)
         base = "".join(x for x in unicodedata.normalize("NFD", c) if not unicodedata.combining(x))
         if base != c and len(base) == 1 and base.isascii():
@@ -204,6 +205,15 @@ class Places:
                 return None
             self._units[code] = Unit(*row)
         return self._units[code]
+
+    def preload(self, codes) -> None:
+        """Read the units of ``codes`` in one query (``get`` then answers from memory)."""
+        wanted = sorted({c for c in codes if c and c not in self._units})
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            for row in self._conn.execute(f"SELECT {self._COLUMNS} FROM gazetteer_units WHERE code IN "
+                                          f"({','.join('?' * len(chunk))})", chunk):
+                self._units[row[0]] = Unit(*row)
 
     def ancestors(self, unit: Unit) -> list[Unit]:
         out, code = [], unit.parent_code

@@ -371,25 +371,29 @@ def search_sentences(conn: sqlite3.Connection, q: str) -> list[dict[str, Any]]:
 
 
 # One row a gazetteer unit that the articles name, with the gazetteer's
-# coordinates under the names datasette-cluster-map looks for, and a popup.
+# coordinates under the names datasette-cluster-map looks for, a popup (title,
+# description, link to an article naming the place) and one of its place facts
+# (``fact_id``), the reader's way to a sentence naming it.
 PLACE_MAP_SQL = """
-SELECT g.name, g.level, g.kind, g.province, g.province_2025,
-       g.lat AS latitude, g.lon AS longitude,
-       COUNT(DISTINCT p.article_id) AS articles,
-       vn_list(a.title) AS article_titles,
-       json_object(
-         'title', g.full_name || ', ' || g.province,
-         'description', COUNT(DISTINCT p.article_id) || ' bài / articles: ' || vn_list(a.title),
-         'link', 'articles/' || MIN(p.article_id)
-       ) AS popup,
-       g.code, MIN(p.article_id) AS article_id
-FROM places p
-JOIN gazetteer_units g ON g.code = p.unit_code
-JOIN articles a ON a.id = p.article_id
-WHERE g.lat IS NOT NULL
-  AND (COALESCE(:province, '') = '' OR g.province IN (SELECT value FROM json_each(vn_provinces(:province))))
-GROUP BY g.code
-ORDER BY articles DESC, g.province, g.level, g.name
+WITH named AS (
+  SELECT g.code, g.name, g.level, g.kind, g.province, g.province_2025, g.full_name,
+         g.lat AS latitude, g.lon AS longitude,
+         COUNT(DISTINCT p.article_id) AS articles, vn_list(a.title) AS article_titles, MIN(p.id) AS fact_id
+  FROM places p
+  JOIN gazetteer_units g ON g.code = p.unit_code
+  JOIN articles a ON a.id = p.article_id
+  WHERE g.lat IS NOT NULL
+    AND (COALESCE(:province, '') = '' OR g.province IN (SELECT value FROM json_each(vn_provinces(:province))))
+  GROUP BY g.code
+)
+SELECT n.name, n.level, n.kind, n.province, n.province_2025, n.latitude, n.longitude, n.articles,
+       n.article_titles,
+       json_object('title', n.full_name || ', ' || n.province,
+                   'description', n.articles || ' bài / articles: ' || n.article_titles,
+                   'link', 'articles/' || f.article_id || '#f' || n.fact_id) AS popup,
+       n.code, f.article_id, n.fact_id
+FROM named n JOIN places f ON f.id = n.fact_id
+ORDER BY n.articles DESC, n.province, n.level, n.name
 """
 
 

@@ -48,7 +48,7 @@ from pipeline.text import fold
 
 __all__ = [
     "ClaimFigure", "ClaimPlace", "Claim", "Report", "Speaker", "FigureVerdict", "Verdict",
-    "parse_claim", "verify", "verdict_rows", "QUALIFIERS", "NO_SUPPORT",
+    "parse_claim", "verify", "add_speakers", "verdict_rows", "QUALIFIERS", "NO_SUPPORT",
 ]
 
 
@@ -226,8 +226,10 @@ def _common_start(claim: tuple[Word, ...], fact: tuple[str, ...]) -> int:
 
 
 def _noun_match(claim: tuple[Word, ...], fact: _Fact) -> int:
-    """How many of the claim's noun syllables the fact's noun starts with."""
-    return max(_common_start(claim, fact.noun), _common_start(claim, fact.unit_words))
+    """How many of the claim's noun syllables the fact's noun starts with (its stored
+    unit, else the words after the figure in its sentence: the unit is cut at four words)."""
+    stored = _common_start(claim, fact.unit_words)
+    return stored if stored == len(claim) else max(stored, _common_start(claim, fact.noun))
 
 
 def _same(a: float | int | None, b: float | int | None) -> bool:
@@ -341,11 +343,12 @@ def _supports(figure: ClaimFigure, claim_words: tuple[Word, ...], fact: _Fact, m
         notes.append(f"the article gives {r['figure']}")
     if hedge_note:
         notes.append(hedge_note)
-    if not _same(figure.value, r["value"]):
-        notes.append(f"the article writes “{r['figure']} {r['unit']}”")
+    if not _same(figure.value, r["value"]):      # "500 triệu" for "500.000.000": how the article writes it
+        scale = " ".join(w for w in r["unit"].split()[:2] if fold(w) in MAGNITUDES)
+        notes.append(f"the article writes “{r['figure']}{' ' + scale if scale else ''}”")
     if match == "close" and matched < len(claim_words):
         notes.append(f"the article counts “{r['unit']}”")
-    return fact.report(match, matched, "; ".join(notes) or None, place_note=where[1])
+    return fact.report(match, matched, "; ".join(dict.fromkeys(notes)) or None, place_note=where[1])
 
 
 def _head(words):
@@ -460,9 +463,10 @@ def _load_facts(conn: sqlite3.Connection, places: Places, figures: list[ClaimFig
     def select(where: str, params: list, tail: str = "") -> None:
         cursor = conn.execute(f"{_COUNTS_SQL} WHERE {where} {tail}", params)
         names = [d[0] for d in cursor.description]
-        for row in cursor:
-            if row[0] not in found:
-                found[row[0]] = _Fact(dict(zip(names, row)), places)
+        rows = [dict(zip(names, row)) for row in cursor if row[0] not in found]
+        places.preload(r["place_code"] for r in rows)
+        for row in rows:
+            found.setdefault(row["count_id"], _Fact(row, places))
 
     def marks(items) -> str:
         return ",".join("?" * len(items))
@@ -514,11 +518,14 @@ def _once_per_sentence(found: list[tuple[Report, _Fact, int]]) -> list[tuple[Rep
     return out
 
 
-def verify(conn: sqlite3.Connection, claim: str | Claim, province: str | None = None) -> Verdict:
+def verify(conn: sqlite3.Connection, claim: str | Claim, province: str | None = None, *,
+           with_speakers: bool = True) -> Verdict:
     """Match a claim's figures against the stored counts.
 
     ``province``: the place the figures are about, when the claim does not say
     (typed any way; ``UnknownPlace`` if there is no such province).
+    ``with_speakers=False``: leave ``Report.speaker`` empty (a caller showing a few
+    reports of many gives them theirs with :func:`add_speakers`).
     """
     places = Places(conn)
     parsed = parse_claim(claim, places) if isinstance(claim, str) else claim
@@ -550,12 +557,13 @@ def verify(conn: sqlite3.Connection, claim: str | Claim, province: str | None = 
         verdicts.append(FigureVerdict(figure=figure, status=status, supports=supports, different=different,
                                       subject=what, scope=scope))
     verdict = Verdict(claim=parsed.model_copy(update={"places": claim_places}), figures=verdicts)
-    _add_speakers(conn, verdict)
+    if with_speakers:
+        add_speakers(conn, [r for fv in verdict.figures for r in (*fv.supports, *fv.different)])
     return verdict
 
 
-def _add_speakers(conn: sqlite3.Connection, verdict: Verdict) -> None:
-    reports = [r for fv in verdict.figures for r in (*fv.supports, *fv.different)]
+def add_speakers(conn: sqlite3.Connection, reports: list[Report]) -> None:
+    """Say who gave each report's figure (``Report.speaker``; None where the article names no one)."""
     found = speakers(conn, [(r.article_id, r.sentence_id, r.highlight_start) for r in reports])
     for r in reports:
         r.speaker = found.get((r.article_id, r.sentence_id, r.highlight_start))
