@@ -96,7 +96,8 @@ class Quotes(list):
         """The quotes lying wholly inside text[start:end]."""
         i = bisect.bisect_left(self.starts, start + 1)
         out = []
-        for q in self[i:]:
+        for j in range(i, len(self)):
+            q = self[j]
             if q.start >= end:
                 break
             if start <= q.start and q.end <= end:

@@ -39,7 +39,8 @@ def _unit(doc: Doc, starts: list[int], end: int, line_end: int) -> tuple[str, in
     words: list[str] = []
     last = end
     i = max(0, bisect.bisect_right(starts, end) - 1)
-    for tok_start, tok_end in spans[i:]:
+    for j in range(i, len(spans)):  # by index: a slice would copy the rest of the text's words
+        tok_start, tok_end = spans[j]
         if tok_end <= end:
             continue
         piece = text[max(tok_start, end) : tok_end].strip()

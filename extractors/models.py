@@ -103,7 +103,8 @@ def _first_word(doc: Doc, start: int, end: int) -> str:
     """The first word (as segmented) of text[start:end], folded: "giáo xứ", "bản"."""
     text, spans = doc._.text, doc._.words
     i = bisect.bisect_right(word_starts(doc), start) - 1
-    for s, e in spans[max(i, 0) :]:
+    for j in range(max(i, 0), len(spans)):  # by index: a slice would copy the rest of the words
+        s, e = spans[j]
         if e <= start:
             continue
         if s >= end:

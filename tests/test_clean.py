@@ -115,3 +115,85 @@ def test_windows_1258_is_decoded():
     assert decoded.encoding == "cp1258"
     assert decoded.text == BODY
     assert clean(_cp1258_bytes(BODY)).text == BODY
+
+
+# --- HTML pages without an adapter: the article, all of it, and nothing else -----------------
+
+P1 = ("Công an xã Tân Lập đã phối hợp với Ban công tác Mặt trận các thôn tổ chức 14 buổi tuyên truyền "
+      "về phòng, chống tội phạm cho hơn 900 lượt người dân, đoàn viên và học sinh trên địa bàn.")
+P2 = ("Từ đầu năm đến nay, các tổ tự quản đã cung cấp cho lực lượng công an 37 nguồn tin có giá trị, "
+      "giúp làm rõ 5 vụ trộm cắp tài sản và giải quyết dứt điểm 12 vụ mâu thuẫn trong nhân dân.")
+P3 = ("Thời gian tới, Công an xã sẽ tiếp tục tham mưu cấp ủy, chính quyền nhân rộng mô hình ra các thôn "
+      "còn lại, phấn đấu đến cuối năm 2025 có 100% thôn đạt tiêu chuẩn an toàn về an ninh trật tự.")
+LEAD = "Mô hình “Thôn an toàn” ở xã Tân Lập sau hai năm triển khai đã giúp giảm 40% số vụ phạm pháp hình sự."
+TITLE = "Xã Tân Lập nhân rộng mô hình thôn an toàn về an ninh trật tự"
+OTHER = "Huyện Yên Lạc ra mắt 20 tổ liên gia an toàn phòng cháy chữa cháy"
+
+
+def news_page(body: str, head: str = "", sapo: str = f'<h2 class="detail-sapo">{LEAD}</h2>') -> bytes:
+    return f"""<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<title>{TITLE} - Báo An ninh Thủ đô</title><meta property="og:title" content="{TITLE}">
+<meta property="article:published_time" content="2024-05-12T08:00:00+07:00">{head}</head>
+<body><header><nav><a href="/">Trang chủ</a> <a href="/an-ninh/">An ninh</a> <a href="/lien-he/">Liên hệ</a></nav></header>
+<main><div class="detail"><h1 class="detail-title">{TITLE}</h1>{sapo}
+<div class="detail-content">{body}</div></div></main>
+<aside><h3>Đọc nhiều</h3><ul><li><a href="/x-1.html">{OTHER}</a></li></ul></aside>
+<footer><p>Cơ quan chủ quản: Sở Thông tin và Truyền thông. Giấy phép số 01/GP.</p></footer></body></html>""".encode()
+
+
+def test_teasers_inside_the_body_are_dropped_and_the_body_after_them_kept():
+    body = f"""<p>{P1}</p>
+<div class="VCSortableInPreviewMode" type="RelatedOneNews"><a href="/x-1.html"><img src="/a.jpg?w=680"></a>
+  <a href="/x-1.html">{OTHER}</a></div>
+<p><strong>Xem thêm:</strong> <a href="/x-2.html">Công an huyện Mê Linh ra quân tổng kiểm soát phương tiện</a></p>
+<p>{P2}</p>
+<h3>Tin liên quan</h3><ul><li><a href="/x-3.html">Thị xã Phúc Yên có thêm 15 camera an ninh cộng đồng</a></li></ul>
+<p><a href="/x-4.html">Bình Xuyên tổng kết 10 năm phong trào toàn dân bảo vệ an ninh Tổ quốc</a></p>
+<p>{P3}</p>"""
+    article = clean(news_page(body))
+    assert article.title == TITLE  # the h1, without "- Báo An ninh Thủ đô"
+    assert article.text.split("\n") == [TITLE, LEAD, P1, P2, P3]
+    assert article.published == date(2024, 5, 12)
+
+
+def test_boxed_sections_and_info_boxes_stay():
+    box = "Tân Lập có 9 thôn, 2.300 hộ dân; năm 2024 có 7/9 thôn đạt tiêu chuẩn an toàn về an ninh trật tự."
+    body = f"""<p>{P1}</p><div class="VCSortableInPreviewMode" type="content"><h3>Con số</h3><p>{box}</p></div>
+<p>{P2}</p><table class="box-info"><tr><td>Ghi chú: Số liệu do Công an xã Tân Lập cung cấp.</td></tr></table>
+<div class="box-relate share"><p>Chia sẻ bài viết này với bạn bè qua mạng xã hội của bạn.</p></div><p>{P3}</p>"""
+    text = clean(news_page(body)).text
+    assert box in text and "Con số" in text and "Số liệu do Công an xã Tân Lập cung cấp" in text
+    assert "Chia sẻ" not in text and P3 in text
+
+
+def test_an_image_heavy_page_keeps_captions_marks_them_and_leaves_no_markup():
+    figures = "".join(
+        f'<figure class="image"><img src="https://cdn.example.vn/2024/5/anh-{i}.jpg?w=680&amp;h=0" '
+        f'alt="Ảnh {i} của bài"><figcaption class="PhotoCMS_Caption">Tổ tự quản thôn {i} tuần tra ban đêm. '
+        f'Ảnh: T.L</figcaption></figure>' for i in range(1, 9))
+    article = clean(news_page(f"<p>{P1}</p>{figures}<p>{P2}</p><p>{P3}</p>"))
+    captions = [article.text[s:e] for s, e in article.captions]
+    assert captions == [f"Tổ tự quản thôn {i} tuần tra ban đêm. Ảnh: T.L" for i in range(1, 9)]
+    assert "http" not in article.text and "![" not in article.text and "680" not in article.text
+    assert "Ảnh 1 của bài" not in article.text  # alt texts are not the article's text
+
+
+def test_the_lead_from_og_description_when_the_page_has_no_sapo_block():
+    head = f'<meta property="og:description" content="{LEAD}">'
+    article = clean(news_page(f"<p>{P1}</p><p>{P2}</p><p>{P3}</p>", head=head, sapo=""))
+    assert article.text.split("\n")[:3] == [TITLE, LEAD, P1]
+    # a description that is the first paragraph cut short is no lead of its own
+    cut = f'<meta property="og:description" content="{P1[:120]}...">'
+    again = clean(news_page(f"<p>{P1}</p><p>{P2}</p><p>{P3}</p>", head=cut, sapo=""))
+    assert again.text.split("\n") == [TITLE, P1, P2, P3]
+    # nor is a site's slogan
+    slogan = '<meta name="description" content="Báo điện tử An ninh Thủ đô, cơ quan của Công an thành phố Hà Nội, tin tức 24h">'
+    assert LEAD not in clean(news_page(f"<p>{P1}</p><p>{P2}</p><p>{P3}</p>", head=slogan, sapo="")).text
+    assert "24h" not in clean(news_page(f"<p>{P1}</p><p>{P2}</p><p>{P3}</p>", head=slogan, sapo="")).text
+
+
+def test_a_page_reads_the_same_whatever_was_read_before():
+    page = news_page(f"<p>{P1}</p><p>{P2}</p><p>{P3}</p>")
+    first = clean(page)
+    clean(news_page(f"<p>{P2}</p><p>{P1}</p><p>{P3}</p>"))  # the same paragraphs in another page
+    assert clean(page) == first

@@ -80,15 +80,17 @@ def test_sitemap_index_sitemap_and_gzip():
     ("baohanam", "/an-ninh-trat-tu/", "/an-ninh-trat-tu/?page=2", 2),  # a "Trang sau" link
     ("baothanhhoa", "/phap-luat/", "/phap-luat/trang-2.htm", 2),
     ("baclieu", "/tin-tuc-su-kien", "/tin-tuc-su-kien?cur=2", 4),
-    ("generic", "/", "/page/2/", 2),  # article and its print copy; the generic adapter guesses
+    # a site never seen: its links are pages, told apart by their content once fetched
+    # (article, its print copy, a category); never the contact page or a tag
+    ("generic", "/", "/page/2/", 3),
 ])
 def test_listing_pages_and_pagination(site, path, next_page, articles):
     adapter = sites.get(site) if site != "generic" else sites.generic()
     links = discover.listing_links(page(site, path), BASE + path, adapter)
     assert [link.url for link in links if link.kind == "listing"] == [normalize(BASE + next_page)]
-    found = [link.url for link in links if link.kind == "article"]
+    found = [link.url for link in links if link.kind == ("page" if adapter.is_generic else "article")]
     assert len(found) == articles
-    assert not [u for u in found if re.search(r"/(tag|category|video|lien-he)/", u)]
+    assert not [u for u in found if re.search(r"/(tag|video|lien-he)/", u)]
 
 
 def test_last_listing_page_has_no_next_page():
@@ -111,3 +113,32 @@ def test_robots_crawl_delay_fractions_and_groups():
     theirs = RobotsRules.from_response("http://x", 200, text.split(b"\n\n")[0], "vnfacts")
     assert theirs.crawl_delay == 0.5 and not theirs.allowed("http://x/noi-bo/a", "vnfacts")
     assert RobotsRules.from_response("http://x", 503, None, "vnfacts").disallow_all
+
+
+@pytest.mark.parametrize("site, path, kind", [
+    ("unseen", "/tin-tuc/an-ninh/bai-001.html", "article"),  # article:published_time
+    ("unseen", "/tin-tuc/an-ninh/bai-002.html", "article"),  # JSON-LD NewsArticle only
+    ("unseen", "/tin-tuc/an-ninh/bai-003.html", "article"),  # no metadata: a headline over a run of prose
+    ("portal", "/tin-tuc/ChiTiet.aspx?id=12", "article"),  # the site's name in the <h1>, the headline in an <h2>
+    ("unseen", "/tin-tuc/an-ninh/", "listing"),  # teasers, each under its own headline link
+    ("unseen", "/", "listing"),
+    ("portal", "/tin-tuc/DanhSach.aspx?cat=2", "listing"),
+    ("generic", "/", "listing"),
+])
+def test_a_page_is_told_article_or_listing_by_its_content(site, path, kind):
+    assert discover.classify(parse(page(site, path))) == kind
+
+
+def test_url_shapes_decide_nothing_on_a_site_never_seen():
+    generic = sites.generic()
+    for path in ("/tin-tuc/an-ninh/bai-001.html", "/tin-tuc/ChiTiet.aspx?id=12", "/tin/cong-an-xa-N3134.aspx"):
+        assert not generic.is_article(BASE + path) and generic.may_be_page(BASE + path)
+    for path in ("/tai-lieu/ke-hoach.pdf", "/tag/an-ninh/", "/lien-he.html", "/tim-kiem?q=an+ninh"):
+        assert not generic.may_be_page(BASE + path), path
+    # a news sitemap's entries are articles by the site's own word; a plain sitemap's are pages
+    news = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            b'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>' + BASE.encode()
+            + b'/a.html</loc><news:news><news:publication_date>2024-05-01</news:publication_date></news:news></url>'
+            b'<url><loc>' + BASE.encode() + b'/b.html</loc><lastmod>2024-04-30</lastmod></url></urlset>')
+    links = discover.sitemap_links(news, BASE + "/sitemap-news.xml", generic)
+    assert [(link.kind, str(link.lastmod)) for link in links] == [("article", "2024-05-01"), ("page", "2024-04-30")]

@@ -46,7 +46,7 @@ def _parse_since(value: str | None) -> date | None:
 
 def _run(command: str, urls: list[str], db, max_pages, since, delay, timeout, retries, max_bytes, user_agent, site,
          robots) -> None:
-    from pipeline.fetch.crawl import Crawler, CrawlOptions
+    from pipeline.fetch.crawl import Crawler, CrawlOptions, CrawlRunning
     from pipeline.fetch.http import HttpSettings
     from pipeline.store import Store
     from pipeline.urls import is_http
@@ -79,6 +79,11 @@ def _run(command: str, urls: list[str], db, max_pages, since, delay, timeout, re
     try:
         with progress:
             stats = crawler.crawl(urls) if command == "crawl" else crawler.fetch(urls)
+    except CrawlRunning as exc:
+        # one crawl per store: a second one would fetch the same pages twice
+        err.print(f"vnfacts: {exc}; this {command} exits", markup=False, highlight=False)
+        store.close()
+        raise typer.Exit(3) from None
     finally:
         crawler.close()
     for url, reason in stats.faults:

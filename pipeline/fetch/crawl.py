@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.errors import InputError
 from pipeline.fetch import discover
-from pipeline.fetch.crawlstore import HUB_KINDS, CrawlStore, FrontierEntry, scope_of
+from pipeline.fetch.crawlstore import HUB_KINDS, CrawlRunning, CrawlStore, FrontierEntry, scope_of
 from pipeline.fetch.http import Fetcher, FetchResult, HttpSettings
 from pipeline.read import adapters as sites
 from pipeline.read import html as htmlpage
@@ -40,7 +40,7 @@ from pipeline.store import Store
 from pipeline.trip import Failure, land, read
 from pipeline.urls import doc_name, normalize, origin
 
-__all__ = ["CrawlOptions", "CrawlStats", "Crawler"]
+__all__ = ["CrawlOptions", "CrawlRunning", "CrawlStats", "Crawler"]
 
 _LOOKAHEAD = 50  # pending entries looked at when choosing a host that is free now
 
@@ -52,6 +52,7 @@ class CrawlOptions(BaseModel):
     since: date | None = Field(None, description="skip articles published (or listed as modified) before this date")
     site: str | None = Field(None, description="site adapter for the start URLs (default: by host or canonical)")
     max_attempts: int = Field(5, ge=1, description="runs a failing URL is tried in before it is left alone")
+    max_hops: int = Field(3, ge=0, description="on a site never seen: links followed from page to page, at most")
     robots_ttl: float = Field(86400.0, ge=0, description="seconds a stored robots.txt is reused")
     http: HttpSettings = HttpSettings()
 
@@ -109,7 +110,20 @@ class Crawler:
     # -- entry points ----------------------------------------------------------
 
     def crawl(self, start_urls: list[str]) -> CrawlStats:
-        """Discover and fetch articles from the sites of ``start_urls``."""
+        """Discover and fetch articles from the sites of ``start_urls``.
+
+        Raises ``CrawlRunning`` when another crawl or fetch is at work on the store."""
+        with self.cs.lock():
+            return self._crawl(start_urls)
+
+    def fetch(self, urls: list[str]) -> CrawlStats:
+        """Fetch the given article URLs (again, with a conditional GET if already stored).
+
+        Raises ``CrawlRunning`` when another crawl or fetch is at work on the store."""
+        with self.cs.lock():
+            return self._fetch(urls)
+
+    def _crawl(self, start_urls: list[str]) -> CrawlStats:
         starts = list(dict.fromkeys(normalize(u) for u in start_urls))
         self._run_id, _resumed = self.cs.begin_run("crawl", starts, self._options_json())
         self._scopes = sorted({scope_of(u) for u in starts})
@@ -118,16 +132,16 @@ class Crawler:
             root = urlsplit(url).path in ("", "/") and not urlsplit(url).query
             if root:
                 self._roots[scope_of(url)] = url
-            # a start URL is where discovery starts; it is an article only when a site
-            # adapter says so (the generic guess takes long category slugs for headlines)
-            kind = "article" if not root and not adapter.is_generic and adapter.is_article(url) else "listing"
+            # a start URL is where discovery starts: an article when a site adapter says
+            # so, else (on a site never seen) its content tells
+            kind = "listing" if root else "article" if adapter.is_article(url) else \
+                "page" if adapter.is_generic else "listing"
             self.cs.add(url, kind, self._run_id, via="start", adapter=adapter.name)
             if root:
                 self._seed_site(url, adapter)
         return self._loop()
 
-    def fetch(self, urls: list[str]) -> CrawlStats:
-        """Fetch the given article URLs (again, with a conditional GET if already stored)."""
+    def _fetch(self, urls: list[str]) -> CrawlStats:
         wanted = list(dict.fromkeys(normalize(u) for u in urls))
         self._run_id, resumed = self.cs.begin_run("fetch", wanted, self._options_json())
         self._scopes = sorted({scope_of(u) for u in wanted})
@@ -198,7 +212,7 @@ class Crawler:
 
     def _visit(self, entry: FrontierEntry) -> None:
         url = entry.url
-        if entry.kind == "article" and self._only is None:
+        if entry.kind in ("article", "page") and self._only is None:
             key = self.cs.alias(url)
             if key is not None:  # found again under a URL we already know holds a stored article
                 self._finish(url, "done", reason=f"already stored as {key}")
@@ -239,11 +253,18 @@ class Crawler:
             if entry.kind in HUB_KINDS:
                 # an unchanged sitemap index or listing still leads to sitemaps and pages that may have changed
                 for child in self.cs.children(url, HUB_KINDS):
-                    self.cs.add(child.url, child.kind, self._run_id, depth=child.depth, via=child.via, found_from=url)
+                    self.cs.add(child.url, child.kind, self._run_id, depth=child.depth, hops=child.hops, via=child.via,
+                                found_from=url)
             self.stats.unchanged += 1
             self._event("unchanged", url)
             return None
         if not result.ok:
+            if result.status in (404, 410) and (entry.kind == "page" or entry.via == "probe"):
+                # a usual location the site does not use, a dead link: nothing failed
+                self._finish(url, "skipped", reason=f"HTTP {result.status}", response_id=response_id)
+                self.stats.skipped += 1
+                self._event("skipped", url)
+                return None
             self._fault(url, entry, result.error or f"HTTP {result.status}", result.retry,
                         raw=result.body, response_id=response_id)
             return None
@@ -283,6 +304,9 @@ class Crawler:
                     return
                 decoded = decode(page.body, content_type)
                 adapter = self._learn(page.final_url, decoded.text, adapter)
+                if entry.kind == "page" and self._is_article_page(page.final_url, decoded.text, adapter):
+                    self._ingest(entry, page, content_type)
+                    return
                 self._enqueue(discover.listing_links(decoded.text, page.final_url, adapter), entry)
                 self._finish(entry.url, "done", response_id=page.response_id)
             else:
@@ -291,6 +315,14 @@ class Crawler:
                             response_id=page.response_id)
         except InputError as exc:
             self._fault(entry.url, entry, str(exc), False, raw=page.body, response_id=page.response_id)
+
+    @staticmethod
+    def _is_article_page(url: str, html: str, adapter: Adapter) -> bool:
+        """A page found on a site: an article by its adapter's URL rules, or (a site
+        never seen) by its content."""
+        if not adapter.is_generic:
+            return adapter.is_article(url)
+        return discover.classify(htmlpage.parse(html)) == "article"
 
     def _ingest(self, entry: FrontierEntry, page: _Page, content_type: str | None) -> None:
         """An article page through the trip (``pipeline.trip``), deduplicated, then stored
@@ -396,7 +428,7 @@ class Crawler:
         if self.cs.alias(url) is not None:
             return True
         known = self.cs.get(url)
-        return known is not None and known.kind == "article" and known.state in ("done", "fetched")
+        return known is not None and known.kind in ("article", "page") and known.state in ("done", "fetched")
 
     def _claim(self, final_url: str, entry: FrontierEntry) -> None:
         """A redirect target is fetched now: it must not be fetched again when found later."""
@@ -411,14 +443,21 @@ class Crawler:
         for link in links:
             if scope_of(link.url) not in self._scopes:
                 continue
+            # depth: pages of one listing followed; hops: links followed from page to page
             depth = parent.depth + 1 if link.kind == "listing" else 0
+            hops = parent.hops + 1 if link.kind == "page" else parent.hops
             adapter = self.adapter(link.url)
             if link.kind == "listing" and depth >= adapter.pagination.max_pages:
                 continue
-            if link.kind == "article" and since and link.lastmod and link.lastmod < since:
-                continue  # the feed or sitemap says it is older than wanted: not even fetched
-            added = self.cs.add(link.url, link.kind, self._run_id, depth=depth, via=link.via, found_from=parent.url,
-                                lastmod=link.lastmod.isoformat() if link.lastmod else None, adapter=adapter.name)
+            if link.kind == "page" and hops > self.options.max_hops:
+                continue
+            if link.kind != "listing" and since and link.lastmod and link.lastmod < since:
+                continue  # the feed or sitemap says it (or all it lists) is older than wanted: not even fetched
+            # the URL's shape says which pages to read first, never what they are
+            priority = 2 if link.kind == "page" and not sites.looks_like_article(link.url) else None
+            added = self.cs.add(link.url, link.kind, self._run_id, depth=depth, hops=hops, via=link.via,
+                                found_from=parent.url, lastmod=link.lastmod.isoformat() if link.lastmod else None,
+                                adapter=adapter.name, priority=priority)
             if added:
                 self._event("found", link.url)
 
@@ -431,6 +470,11 @@ class Crawler:
         links += [discover.Link(url=u, kind="sitemap", via="start") for u in self._resolve(root, adapter.sitemaps)]
         rules = self.fetcher.robots(root)
         links += [discover.Link(url=normalize(u), kind="sitemap", via="robots") for u in rules.sitemaps]
+        # a site that names no sitemap and no feed may still have them where sites keep them
+        if not rules.sitemaps and not adapter.sitemaps:
+            links += [discover.Link(url=u, kind="sitemap", via="probe") for u in self._resolve(root, discover.SITEMAP_PATHS)]
+        if not adapter.feeds:
+            links += [discover.Link(url=u, kind="feed", via="probe") for u in self._resolve(root, discover.FEED_PATHS)]
         self._enqueue(links, entry)
 
     @staticmethod

@@ -3,7 +3,8 @@
   crawl_runs       one row per ``vnfacts crawl`` / ``fetch`` run: start URLs, options,
                    status (running → finished | stopped), counts
   crawl_frontier   every URL the crawler knows, keyed by its normal form: kind
-                   (article, listing, feed, sitemap), state (pending → fetched →
+                   (article, listing, feed, sitemap, or page: what it is, its
+                   content will tell), state (pending → fetched →
                    done | skipped | failed), the reason of the last skip/failure,
                    attempts, the article it became
   crawl_responses  every HTTP exchange (retries and redirect hops included): URL,
@@ -18,14 +19,23 @@
 A response is committed as soon as it arrives (state "fetched"), before the
 page is processed: a crawl killed at any point resumes from the stored body
 instead of fetching again, and nothing fetched is lost.
+
+One crawl (or fetch) works on a store at a time: ``CrawlStore.lock`` holds an
+exclusive lock on a file beside the store for as long as it runs.  The
+operating system releases it when the process ends, however it ends (SIGKILL
+included), so a killed crawl never leaves a stale lock behind.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
+import os
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -34,10 +44,15 @@ from pydantic import BaseModel
 from pipeline.fetch.http import FetchResult
 from pipeline.store import Store
 
-__all__ = ["HUB_KINDS", "CrawlStore", "FrontierEntry", "StoredResponse", "scope_of"]
+__all__ = ["HUB_KINDS", "CrawlRunning", "CrawlStore", "FrontierEntry", "StoredResponse", "scope_of"]
 
 HUB_KINDS = ("listing", "feed", "sitemap")  # pages re-read on every run; articles are read once
-_PRIORITY = {"sitemap": 0, "feed": 0, "article": 1, "listing": 2}  # articles before the next listing page
+# articles (and pages that may be articles) before the next listing page
+_PRIORITY = {"sitemap": 0, "feed": 0, "article": 1, "page": 1, "listing": 2}
+
+
+class CrawlRunning(RuntimeError):
+    """Another crawl or fetch holds the store."""
 
 
 def _now() -> str:
@@ -58,6 +73,7 @@ class FrontierEntry(BaseModel):
     state: str
     scope: str
     depth: int = 0
+    hops: int = 0
     via: str = ""
     found_from: str | None = None
     lastmod: str | None = None
@@ -85,9 +101,34 @@ class CrawlStore:
         self.db = store.db
         self.ensure_schema()
 
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the store's crawl lock; ``CrawlRunning`` if another process holds it."""
+        if str(self.store.path) == ":memory:":
+            yield
+            return
+        path = Path(f"{self.store.path}.crawl-lock")
+        handle = open(path, "a+")
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise CrawlRunning(f"a crawl is already running on {self.store.path} ({holder})") from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
+            yield
+        finally:
+            handle.close()  # closing releases the lock
+
     def ensure_schema(self) -> None:
         db = self.db
         if "crawl_frontier" in db.table_names():
+            if "hops" not in db["crawl_frontier"].columns_dict:
+                db["crawl_frontier"].add_column("hops", int)  # a store crawled by an earlier version
             return
         with db.atomic():
             db["crawl_runs"].create({
@@ -95,7 +136,7 @@ class CrawlStore:
                 "started_at": str, "finished_at": str, "status": str, "stats": str,
             }, pk="id")
             db["crawl_frontier"].create({
-                "url": str, "kind": str, "state": str, "scope": str, "adapter": str, "depth": int,
+                "url": str, "kind": str, "state": str, "scope": str, "adapter": str, "depth": int, "hops": int,
                 "priority": int, "via": str, "found_from": str, "lastmod": str, "attempts": int,
                 "reason": str, "run_id": int, "response_id": int, "article_key": str,
                 "first_seen": str, "updated_at": str,
@@ -148,16 +189,17 @@ class CrawlStore:
 
     def get(self, url: str) -> FrontierEntry | None:
         row = self.db.execute(
-            "SELECT url, kind, state, scope, depth, via, found_from, lastmod, attempts, reason, adapter "
+            "SELECT url, kind, state, scope, depth, hops, via, found_from, lastmod, attempts, reason, adapter "
             "FROM crawl_frontier WHERE url = ?", [url]).fetchone()
         if not row:
             return None
-        names = ("url", "kind", "state", "scope", "depth", "via", "found_from", "lastmod", "attempts", "reason",
+        names = ("url", "kind", "state", "scope", "depth", "hops", "via", "found_from", "lastmod", "attempts", "reason",
                  "adapter")
         return FrontierEntry(**{k: v for k, v in zip(names, row) if v is not None})
 
-    def add(self, url: str, kind: str, run_id: int, *, depth: int = 0, via: str = "", found_from: str | None = None,
-            lastmod: str | None = None, adapter: str | None = None, force: bool = False) -> bool:
+    def add(self, url: str, kind: str, run_id: int, *, depth: int = 0, hops: int = 0, via: str = "",
+            found_from: str | None = None, lastmod: str | None = None, adapter: str | None = None,
+            priority: int | None = None, force: bool = False) -> bool:
         """Put a URL in the frontier; True if this queued it (it was not pending already).
 
         A known article is never queued again (unless ``force``, for ``vnfacts
@@ -169,7 +211,8 @@ class CrawlStore:
             if existing is None:
                 self.db["crawl_frontier"].insert({
                     "url": url, "kind": kind, "state": "pending", "scope": scope_of(url), "adapter": adapter,
-                    "depth": depth, "priority": _PRIORITY.get(kind, 2), "via": via, "found_from": found_from,
+                    "depth": depth, "hops": hops, "priority": _PRIORITY.get(kind, 2) if priority is None else priority,
+                    "via": via, "found_from": found_from,
                     "lastmod": lastmod, "attempts": 0, "run_id": run_id, "first_seen": now, "updated_at": now,
                 })
                 return True

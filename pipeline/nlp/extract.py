@@ -65,11 +65,11 @@ COMPONENTS: list[Component] = build([dates, places, models, counts, officials])
 VERSIONS: dict[str, str] = {c.kind: c.version for c in COMPONENTS}
 
 
-def extract_doc(doc: Doc, components: list[Component] = COMPONENTS) -> ArticleFacts:
-    """Every component over ``doc``; the article's facts."""
+def extract_doc(doc: Doc, components: list[Component] | None = None) -> ArticleFacts:
+    """Every component (default: ``COMPONENTS``) over ``doc``; the article's facts."""
     doc._.assigned = set(SEGMENTER_ASSIGNS)
     results: dict[str, list[Fact]] = {}
-    for c in components:
+    for c in COMPONENTS if components is None else components:
         missing = [r for r in c.requires if r not in doc._.assigned]
         if missing:  # a pipeline built without ``build``
             raise PipelineOrderError(f"component {c.kind!r} run before {', '.join(missing)} was assigned")

@@ -5,8 +5,8 @@ the shape of an article URL, how listing pages paginate) and how to read one
 (CSS selectors for title, lead, body, date, author, and the chrome to drop
 inside the body).  Adding a site is adding a file; see ``pipeline/read/sites/README.md``.
 
-Any other site goes through the ``generic`` adapter: links that look like
-articles, trafilatura for the text, htmldate for the date.
+Any other site goes through the ``generic`` adapter: its pages are told
+articles or listings by their content, and read by ``pipeline.read.page``.
 
 Extra adapter directories can be given with ``$VNFACTS_SITES`` (paths joined
 by ``os.pathsep``) or ``load_adapters(extra=...)``; a file there replaces a
@@ -40,6 +40,7 @@ __all__ = [
     "get",
     "load_adapters",
     "looks_like_article",
+    "may_be_page",
     "reload",
 ]
 
@@ -107,19 +108,33 @@ class Adapter(BaseModel):
         return any(r.search(target) for r in self._exclude_res)
 
     def is_article(self, url: str) -> bool:
-        """Does ``url`` look like one of this site's article pages?"""
-        if self.excluded(url):
+        """Is ``url`` one of this site's article pages, by the adapter's URL rules?
+
+        A site without rules (the generic adapter) has no article URL shape: its
+        pages are told apart by their content (``pipeline.fetch.discover.classify``).
+        """
+        if self.excluded(url) or not self._article_res:
             return False
-        if not self._article_res:
-            return looks_like_article(url)
         target = _path_query(url)
         return any(r.search(target) for r in self._article_res)
+
+    def may_be_page(self, url: str) -> bool:
+        """Is ``url`` worth fetching to see what it is (an article, or a listing leading to some)?"""
+        return not self.excluded(url) and may_be_page(url)
 
 
 def _path_query(url: str) -> str:
     p = urlsplit(url)
     return p.path + ("?" + p.query if p.query else "")
 
+
+# pages that are never articles nor lead to any a crawler wants
+_NOT_A_PAGE_PATH = re.compile(
+    r"/(?:tag|tags|tu-khoa|tim-kiem|search|timkiem|lien-he|contact|lienhe|login|dang-nhap|dang-ky|register|"
+    r"author|tac-gia|wp-admin|wp-login\.php|wp-json|xmlrpc\.php|cart|gio-hang|print|in-bai|share|comment|"
+    r"binh-luan|english|en)(?:/|$|\.)",
+    re.IGNORECASE,
+)
 
 _NOT_ARTICLE_PATH = re.compile(
     r"/(?:tag|tags|tim-kiem|search|category|categories|chuyen-muc|chuyen-de|author|tac-gia|lien-he|contact|"
@@ -130,12 +145,23 @@ _FILE = re.compile(r"\.(?:pdf|jpe?g|png|gif|webp|svg|docx?|xlsx?|pptx?|zip|rar|7
                    re.IGNORECASE)
 
 
-def looks_like_article(url: str) -> bool:
-    """The generic guess for a site never seen: a long slug or a long numeric id.
+def may_be_page(url: str) -> bool:
+    """A link of a site never seen that may be an article or a listing: not a
+    file (PDF, image, archive), not a tag, search, contact or login page."""
+    p = urlsplit(url)
+    if _FILE.search(p.path) or _NOT_A_PAGE_PATH.search(p.path):
+        return False
+    try:
+        return not is_not_crawlable(url)
+    except (ValueError, AttributeError):
+        return False
 
-    News CMSs name article pages after their headline ("chu-trong-xay-dung-
-    phong-trao-toan-dan-bao-ve-antq-906317.html"); section, tag and search
-    pages have short names.  courlan knows the usual navigation patterns.
+
+def looks_like_article(url: str) -> bool:
+    """A hint, never a verdict: a long slug or a long numeric id, as news CMSs
+    name article pages after their headline ("chu-trong-xay-dung-phong-trao-
+    toan-dan-bao-ve-antq-906317.html").  The crawler reads such pages first;
+    what a page is, its content says.  courlan knows the usual navigation patterns.
     """
     p = urlsplit(url)
     if _FILE.search(p.path) or _NOT_ARTICLE_PATH.search(p.path):

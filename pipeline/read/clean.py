@@ -39,6 +39,7 @@ class CleanArticle(BaseModel):
     author: str | None = None
     canonical: str | None = None  # rel=canonical / og:url, normalised
     adapter: str | None = None  # the site adapter whose selectors read the page, if any
+    captions: list[tuple[int, int]] = []  # (start, end) in ``text`` of the lines that are image captions
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -25,13 +27,18 @@ from bs4 import (
 from pipeline.urls import absolute
 
 __all__ = [
+    "Block",
     "block_lines",
+    "blocks",
     "canonical_url",
     "feed_links",
     "find_date",
     "identity_urls",
+    "jsonld",
+    "jsonld_types",
     "links",
     "meta_published",
+    "names",
     "parse",
     "select_first",
     "select_value",
@@ -121,38 +128,106 @@ def select_value(soup: Tag, selectors: list[str]) -> str | None:
     return None
 
 
-def block_lines(element: Tag) -> list[str]:
-    """The element's text as lines: one per block (paragraph, heading, caption, list item)."""
-    lines: list[str] = []
-    buf: list[str] = []
+@dataclass(frozen=True)
+class Block:
+    """One line of an element's text: a paragraph, heading, caption, list item or cell.
 
-    def flush() -> None:
+    ``owner`` is the block element the text belongs to; ``link_chars`` how much
+    of the text is the text of links (a line that is all link is a teaser).
+    """
+
+    text: str
+    owner: Tag
+    kind: str  # text | heading | caption | item | cell
+    link_chars: int = 0
+
+    @property
+    def linky(self) -> bool:
+        return self.link_chars >= 0.6 * len(self.text)
+
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def blocks(element: Tag, skip: Callable[[Tag], bool] | None = None,
+           caption: Callable[[Tag], bool] | None = None) -> list[Block]:
+    """The element's text as ``Block`` lines, in document order.
+
+    ``skip(tag)`` leaves a subtree out; ``caption(tag)`` marks one as an image
+    caption (its lines are captions).  Image alt texts and URLs never reach the
+    text: only text nodes are read.  Iterative, so a deeply nested page costs
+    no recursion and time linear in its size.
+    """
+    out: list[Block] = []
+    buf: list[str] = []
+    link = [0]
+
+    def flush(owner: Tag, kind: str) -> None:
         text = " ".join("".join(buf).split())
         if text:
-            lines.append(text)
+            out.append(Block(text, owner, kind, min(link[0], len(text))))
         buf.clear()
+        link[0] = 0
 
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
-                continue
-            if isinstance(child, NavigableString):
-                buf.append(str(child))
-                continue
-            if not isinstance(child, Tag) or child.name in _SKIP:
-                continue
-            if child.name == "br":
-                flush()
-            elif child.name in _BLOCK:
-                flush()
-                walk(child)
-                flush()
-            else:
-                walk(child)
+    # a frame: (tag, its children, kind of its text, inside a link, the block it belongs to, is it a block)
+    frames: list[tuple[Tag, Iterator, str, bool, Tag, bool]] = [(element, iter(element.children), "text", False,
+                                                                 element, True)]
+    while frames:
+        tag, children, kind, in_link, owner, is_block = frames[-1]
+        child = next(children, None)
+        if child is None:
+            frames.pop()
+            if is_block:
+                flush(tag, kind)
+            continue
+        if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
+            continue
+        if isinstance(child, NavigableString):
+            piece = str(child)
+            buf.append(piece)
+            if in_link:
+                link[0] += len(" ".join(piece.split())) + 1
+            continue
+        if not isinstance(child, Tag) or child.name in _SKIP or (skip is not None and skip(child)):
+            continue
+        if child.name == "br":
+            flush(owner, kind)
+            continue
+        child_kind = kind
+        block = child.name in _BLOCK
+        if kind != "caption":
+            if caption is not None and caption(child):
+                child_kind, block = "caption", True
+            elif child.name in _HEADINGS:
+                child_kind = "heading"
+            elif child.name == "li" and kind == "text":
+                child_kind = "item"
+            elif child.name in ("td", "th") and kind == "text":
+                child_kind = "cell"
+        if block:
+            flush(owner, kind)
+        frames.append((child, iter(child.children), child_kind, in_link or child.name == "a",
+                       child if block else owner, block))
+    flush(element, "text")
+    return out
 
-    walk(element)
-    flush()
-    return lines
+
+def block_lines(element: Tag) -> list[str]:
+    """The element's text as lines: one per block (paragraph, heading, caption, list item)."""
+    return [b.text for b in blocks(element)]
+
+
+_NAME_ATTRS = ("id", "data-slot", "data-role", "itemprop", "type")
+
+
+def names(tag: Tag) -> list[str]:
+    """What a page calls an element: its class tokens, id, data-slot, data-role, itemprop and type, lower case."""
+    found = [c.lower() for c in tag.get("class") or [] if isinstance(c, str)]
+    for attr in _NAME_ATTRS:
+        value = tag.get(attr)
+        if isinstance(value, str) and value.strip():
+            found.append(value.strip().lower())
+    return found
 
 
 _ISO = re.compile(r"((?:19|20)\d{2})-(\d{2})-(\d{2})")
@@ -186,24 +261,42 @@ _META_DATES = (
 )
 
 
+def jsonld(soup: BeautifulSoup) -> list[dict]:
+    """The JSON-LD objects of a page (those of an ``@graph`` included)."""
+    out: list[dict] = []
+    for script in soup.find_all("script", type="application/ld+json"):
+        try:
+            data = json.loads(script.string or "")
+        except (json.JSONDecodeError, TypeError, RecursionError):
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict):
+                graph = item.get("@graph")
+                out += [g for g in graph if isinstance(g, dict)] if isinstance(graph, list) else [item]
+    return out
+
+
+def jsonld_types(soup: BeautifulSoup) -> set[str]:
+    """The ``@type`` s of a page's JSON-LD objects, lower case ("newsarticle", "breadcrumblist" …)."""
+    found: set[str] = set()
+    for item in jsonld(soup):
+        kind = item.get("@type")
+        for name in kind if isinstance(kind, list) else [kind]:
+            if isinstance(name, str):
+                found.add(name.lower())
+    return found
+
+
 def meta_published(soup: BeautifulSoup) -> date | None:
     """Publication date from the page's metadata (never from visible header text)."""
     for name, attrs, attr in _META_DATES:
         found = find_date(_attr(soup.find(name, attrs=attrs), attr))
         if found:
             return found
-    for script in soup.find_all("script", type="application/ld+json"):
-        try:
-            data = json.loads(script.string or "")
-        except (json.JSONDecodeError, TypeError):
-            continue
-        for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict):
-                for graph in item.get("@graph", [item]):
-                    if isinstance(graph, dict):
-                        found = find_date(str(graph.get("datePublished") or ""))
-                        if found:
-                            return found
+    for item in jsonld(soup):
+        found = find_date(str(item.get("datePublished") or ""))
+        if found:
+            return found
     return None
 
 

@@ -1,21 +1,46 @@
-"""HTML pages: the article of a page, through its site adapter or trafilatura.
+"""HTML pages: the article of a page — headline, lead, body, captions — and nothing else.
 
-When the page belongs to a site with an adapter (``pipeline/read/sites/*.toml``)
-its selectors pick title, lead, body, date and author; otherwise trafilatura
-extracts the text and htmldate the date.  Either way the lines then go through
-``pipeline.read.clean.clean_text``'s chrome rules.
+A page is read in four steps:
+
+1. **Where the article is.**  A site adapter's selectors (``pipeline/read/sites/*.toml``)
+   say it for the sites they know.  For any other page, trafilatura's reading
+   marks which lines of the page are article text, and the article is the
+   element that holds most of them and least of the rest (scored over the
+   page's tree); trafilatura's own text is the last resort.
+2. **What is in it that is not the article.**  Related-news and "same section"
+   teasers, share bars, tags, ads (CMS names in ``data/cms.toml``), blocks under
+   a "Tin liên quan" / "Xem thêm" heading (``data/chrome.toml``'s section
+   ends), paragraphs that are all one link — dropped wherever they sit, also
+   inside the body.  Info boxes and boxed sub-sections stay.
+3. **The lead.**  The page's sapo block (CMS names again), else its
+   og:description / meta description when that reads as this article's lead.
+4. **The text.**  Only text nodes: no image markdown, no URLs.  Captions are
+   kept and marked (``CleanArticle.captions``); the lines then go through
+   ``pipeline.read.clean.clean_text``'s chrome rules.
+
+A page is read on its own: nothing depends on pages read before it, so the
+stored text can always be rebuilt from the stored raw bytes.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+from bs4 import BeautifulSoup, Tag
 
 from pipeline.errors import InputError
-from pipeline.read.clean import CleanArticle, clean_text
+from pipeline.read import html as htmlpage
+from pipeline.read.clean import CleanArticle, _rules, clean_text
 from pipeline.read.dateline import parse_dateline
+from pipeline.text import nfc
 
-__all__ = ["is_html", "clean_html"]
+__all__ = ["is_html", "clean_html", "page_title"]
 
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|article)\b", re.I | re.S)
 
@@ -24,100 +49,402 @@ def is_html(text: str) -> bool:
     return bool(_HTML_START.match(text[:2000])) or text.count("</p>") + text.count("<br") >= 3
 
 
-def clean_html(html: str, url: str | None = None) -> CleanArticle:
-    """Article text of an HTML page.
+# --- CMS knowledge (data/cms.toml) ----------------------------------------------------------
 
-    When the page belongs to a site with an adapter (``pipeline/read/sites/*.toml``),
-    found by its rel=canonical / og:url first and by ``url`` after, the
-    adapter's selectors pick title, lead, body, date and author; otherwise, or
-    when they find no body, trafilatura extracts the text and htmldate the
-    date.  Looking at the canonical before ``url`` means a saved page read by
-    ``vnfacts extract`` and the same page fetched by the crawler are read alike.
-    Either way the lines then go through ``clean_text``'s chrome rules.
+@dataclass(frozen=True)
+class _Cms:
+    lead_selectors: tuple[str, ...]
+    lead: re.Pattern[str]
+    body: re.Pattern[str]
+    drop: re.Pattern[str]
+    keep: frozenset[str]
+    caption: re.Pattern[str]
+    slogan: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _cms() -> _Cms:
+    raw = tomllib.loads(resources.files("pipeline.read").joinpath("data/cms.toml").read_text("utf-8"))
+
+    def parts(words: list[str]) -> re.Pattern[str]:
+        # a name matches when the word is one or more whole parts of it
+        return re.compile(r"(?:^|[-_:])(?:" + "|".join(re.escape(w) for w in words) + r")(?:$|[-_])", re.I)
+
+    return _Cms(
+        lead_selectors=tuple(raw["lead"]["selectors"]),
+        lead=parts(raw["lead"]["names"]),
+        body=parts(raw["body"]["names"]),
+        drop=parts(raw["drop"]["names"]),
+        keep=frozenset(w.lower() for w in raw["drop"]["keep"]),
+        caption=parts(raw["caption"]["names"]),
+        slogan=re.compile("|".join(rf"\b{re.escape(w)}\b" for w in raw["lead"]["slogans"]), re.I),
+    )
+
+
+def _named(tag: Tag, pattern: re.Pattern[str]) -> bool:
+    return any(pattern.search(n) for n in htmlpage.names(tag))
+
+
+def _is_caption(tag: Tag) -> bool:
+    if tag.name == "figcaption":
+        return True
+    if tag.name in ("img", "picture", "a"):
+        return False
+    return _named(tag, _cms().caption)
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+def clean_html(html: str, url: str | None = None) -> CleanArticle:
+    """Article text of an HTML page (see the module docstring).
+
+    The site adapter is found by the page's rel=canonical / og:url first and
+    by ``url`` after: a saved page read by ``vnfacts extract`` and the same
+    page fetched by the crawler are read alike.
     """
-    from pipeline.read import html as htmlpage
     from pipeline.read import adapters as sites
 
     soup = htmlpage.parse(html)
     canonical = htmlpage.canonical_url(soup, url)
     adapter = sites.for_page(htmlpage.identity_urls(soup, url))
-    article = _clean_with_adapter(soup, adapter) if adapter is not None and adapter.selectors.body else None
+    article = None
+    if adapter is not None and adapter.selectors.body:
+        article = _read_with_adapter(soup, adapter)
     if article is None:
-        article = _clean_with_trafilatura(html, url)
+        article = _read_any(soup, html, url)
     return article.model_copy(update={"canonical": canonical})
 
 
-def _clean_with_adapter(soup, adapter) -> CleanArticle | None:
-    from pipeline.read import html as htmlpage
+# --- reading -------------------------------------------------------------------------------
 
+class _Reading:
+    """One page being read: its tree, where the article text is, and what counts as chrome."""
+
+    def __init__(self, soup: BeautifulSoup, content: set[int] | None = None):
+        self.soup = soup
+        self.content = content or set()  # ids of the elements whose text is article text
+        self.weight: dict[int, int] = {}  # element id -> article characters inside it
+
+    def share(self, tag: Tag) -> int:
+        return self.weight.get(id(tag), 0)
+
+    def skip(self, container: Tag, extra: list[str] = ()) -> callable:
+        cms = _cms()
+        total = max(1, self.share(container))
+        extra_ids = set()
+        for selector in extra:
+            try:
+                extra_ids.update(id(el) for el in container.select(selector))
+            except Exception:  # a bad selector in a site file must not lose the article  # noqa: BLE001
+                continue
+
+        def skip(tag: Tag) -> bool:
+            if id(tag) in extra_ids:
+                return True
+            found = htmlpage.names(tag)
+            if not found or any(n in cms.keep for n in found):
+                return False
+            if not any(cms.drop.search(n) for n in found):
+                return False
+            # a CMS name is a hint, not a verdict: an element holding a good part of
+            # the article is the article, whatever it is called
+            return self.share(tag) < 0.3 * total
+
+        return skip
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text)).lower()
+
+
+def _mark_content(soup: BeautifulSoup, root: Tag, reference: str) -> _Reading:
+    """Which lines of the page are in ``reference`` (trafilatura's text), and per element
+    how many article characters it holds minus a share of the rest (its score)."""
+    reading = _Reading(soup)
+    squeezed = _squeeze(reference)
+    lines = {_squeeze(line) for line in reference.splitlines()}
+    # a line trafilatura printed otherwise (split, joined) is looked for in its whole text,
+    # within a budget: the cost stays linear on a page of a hundred thousand lines
+    searches = 20_000_000 // max(1, len(squeezed))
+    for block in htmlpage.blocks(root):
+        size = len(block.text)
+        if size < 15:
+            continue  # "Ảnh", a date, a button: neither for nor against
+        found = False
+        if not block.linky:
+            probe = _squeeze(block.text)
+            found = probe in lines
+            if not found and searches > 0:
+                searches -= 1
+                found = probe in squeezed
+        if found:
+            reading.content.add(id(block.owner))
+            gain = size
+        else:
+            gain = -size // 3
+        node, depth = block.owner, 0
+        while node is not None and depth < 100:
+            reading.weight[id(node)] = reading.weight.get(id(node), 0) + gain
+            node, depth = node.parent, depth + 1
+    return reading
+
+
+def _best_container(soup: BeautifulSoup, reading: _Reading) -> Tag | None:
+    best, score = None, 1
+    for tag in soup.find_all(True):  # document order: a tie goes to the inner element
+        value = reading.weight.get(id(tag), 0)
+        if value >= score:
+            best, score = tag, value
+    return best
+
+
+def _read_any(soup: BeautifulSoup, html: str, url: str | None) -> CleanArticle:
+    """A page no adapter knows."""
+    import trafilatura
+
+    root = soup.body or soup
+    reference = trafilatura.extract(html, url=url, include_comments=False, include_tables=True,
+                                    include_images=False, include_links=False, deduplicate=False) or ""
+    reading = _mark_content(soup, root, reference)
+    container = _best_container(soup, reading)
+    title = page_title(soup)
+    if container is None or reading.share(container) < 200:
+        named = [t for t in root.find_all(True) if _named(t, _cms().body)]
+        container = max(named, key=lambda t: len(t.get_text()), default=None)
+    if container is None:
+        if not reference.strip():
+            raise InputError("no article text found in the HTML page")
+        return _assemble(title, [], [htmlpage.Block(line, root, "text") for line in reference.splitlines()],
+                         published=_published(soup, html, url), author=None)
+    lead = _lead(soup, container, title, reading)
+    body = _body_blocks(container, reading)
+    return _assemble(title, lead, body, published=_published(soup, html, url), author=_author(soup))
+
+
+def _read_with_adapter(soup: BeautifulSoup, adapter) -> CleanArticle | None:
     sel = adapter.selectors
     body = htmlpage.select_first(soup, sel.body)
     if body is None:
         return None
-    # read title, lead, date and author before the chrome inside the body goes
-    title = htmlpage.select_value(soup, sel.title)
+    # read title, lead, date and author before anything is dropped
+    title = htmlpage.select_value(soup, sel.title) or page_title(soup)
     lead_el = htmlpage.select_first(soup, sel.lead) if sel.lead else None
     # a lead inside the body is read with the body; one around it would repeat it
     separate = lead_el is not None and not _inside(lead_el, body) and not _inside(body, lead_el)
-    lead = htmlpage.block_lines(lead_el) if separate else []
+    reading = _Reading(soup)
+    lead = htmlpage.blocks(lead_el, caption=_is_caption) if separate else []
     date_value = htmlpage.select_value(soup, sel.date) if sel.date else None
     author = htmlpage.select_value(soup, sel.author) if sel.author else None
-    for selector in sel.drop:
-        try:
-            for element in body.select(selector):
-                element.decompose()
-        except Exception:  # a bad selector in a site file must not lose the article  # noqa: BLE001
-            continue
-    lines = htmlpage.block_lines(body)
+    lines = _body_blocks(body, reading, sel.drop)
     if not lines:
         return None
+    published = (parse_dateline(date_value) if date_value else None) or htmlpage.find_date(date_value)
     try:
-        text_article = clean_text("\n".join(filter(None, [title, *lead, *lines])))
+        article = _assemble(title, lead, lines, published=published, author=author, meta=soup)
     except InputError:
         return None
-    published = (parse_dateline(date_value) if date_value else None) or htmlpage.find_date(date_value)
-    published = published or text_article.published or htmlpage.meta_published(soup)
-    return text_article.model_copy(update={
-        "published": published, "title": title or text_article.title, "source_format": "html",
-        "author": author, "adapter": adapter.name,
-    })
+    return article.model_copy(update={"adapter": adapter.name})
 
 
 def _inside(element, container) -> bool:
     return any(parent is container for parent in element.parents)
 
 
-def _clean_with_trafilatura(html: str, url: str | None) -> CleanArticle:
-    """Article text via trafilatura, date via htmldate: for sites without an adapter."""
-    import trafilatura
-    from htmldate import find_date
-    from trafilatura.deduplication import LRU_TEST
+# --- the parts --------------------------------------------------------------------------------
 
-    # trafilatura's deduplicate=True drops paragraphs it has seen in *earlier*
-    # documents of the process: a page's text would depend on what was read
-    # before it (a crawl, a directory).  Within-page duplicates are still
-    # removed; across pages, each page is read on its own.
-    LRU_TEST.clear()
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        include_images=True,
-        favor_precision=True,
-        deduplicate=True,
-    )
-    body = (doc.text if doc is not None else "") or ""
-    title = doc.title if doc is not None else None
-    text_article = clean_text("\n".join(filter(None, [title, body]))) if body.strip() else None
-    if text_article is None:
-        raise InputError("no article text found in the HTML page")
-    published = text_article.published
-    if published is None:
-        found = find_date(html, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
-        if found:
-            published = date.fromisoformat(found)
-    author = (doc.author if doc is not None else None) or None
-    return text_article.model_copy(update={"published": published, "title": title or text_article.title,
-                                           "source_format": "html", "author": author})
+_SUFFIX_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+|\s*\|\s*")
+
+
+def page_title(soup: BeautifulSoup) -> str | None:
+    """The headline: the page's <h1> that matches its og:title / <title>, else those
+    without the site's name ("… - Báo VnExpress Sức khỏe", "… | Báo Dân trí")."""
+    meta = soup.find("meta", attrs={"property": "og:title"})
+    og = " ".join((meta.get("content") or "").split()) if meta else ""
+    doc_title = " ".join(soup.title.get_text().split()) if soup.title else ""
+    site = soup.find("meta", attrs={"property": "og:site_name"})
+    site_name = " ".join((site.get("content") or "").split()) if site else ""
+    h1s = [" ".join(h.get_text(" ").split()) for h in soup.find_all("h1")]
+    h1s = [h for h in h1s if len(h.split()) >= 3]
+    refs = [_squeeze(t) for t in (og, doc_title) if t]
+    for h in h1s:
+        if any(_squeeze(h) in r or r in _squeeze(h) for r in refs):
+            return h
+    for candidate in (og, doc_title):
+        if candidate:
+            shown = _shown_prefix(soup, candidate)
+            return shown or _strip_site(candidate, site_name)
+    return h1s[0] if h1s else None
+
+
+def _shown_prefix(soup: BeautifulSoup, title: str) -> str | None:
+    """The part of ``title`` before a separator that the page shows as a line of its own
+    (an old portal's headline in a <div class="title">): that is the headline, the rest the site."""
+    cuts = [m.start() for m in _SUFFIX_SEPARATORS.finditer(title)]
+    prefixes = {_squeeze(title[:c]): title[:c].strip() for c in cuts if len(title[:c].split()) >= 3}
+    if not prefixes:
+        return None
+    longest = max(len(p) for p in prefixes)
+    for tag in soup.find_all(["h1", "h2", "h3", "h4", "div", "p", "span", "td", "strong", "b"]):
+        text = tag.get_text()
+        if len(text) <= 2 * longest + 20:
+            found = prefixes.get(_squeeze(text))
+            if found:
+                return found
+    return None
+
+
+def _strip_site(title: str, site_name: str) -> str:
+    """``title`` without a trailing site name ("… - Báo VnExpress Sức khỏe", "… | Dân trí")."""
+    if site_name and title.endswith(site_name) and len(title) > len(site_name) + 10:
+        return re.sub(r"[\s\-|–—:»]+$", "", title[: -len(site_name)]).strip()
+    pieces = _SUFFIX_SEPARATORS.split(title)
+    if len(pieces) > 1:
+        tail = pieces[-1]
+        # a short last piece that names a site
+        if len(tail.split()) <= 6 and (re.search(r"(?:\bbáo\b|\btạp chí\b|online|news|\btv\b|\.vn\b|\.com\b)", tail, re.I)
+                                       or (tail[:1].isupper() and len(tail.split()) <= 3 and len(pieces[0].split()) >= 5)):
+            return title[: title.rfind(tail)].rstrip(" -|–—:»").strip()
+    return title
+
+
+def _lead(soup: BeautifulSoup, container: Tag, title: str | None, reading: _Reading) -> list[htmlpage.Block]:
+    """The lead, when it is not inside the article container already."""
+    cms = _cms()
+    order = {id(t): i for i, t in enumerate(soup.find_all(True))}
+    h1 = next((h for h in soup.find_all("h1") if title and " ".join(h.get_text(" ").split()) == title), None)
+    after = order.get(id(h1), -1)
+    body_text = _squeeze(container.get_text(" "))
+
+    def good(tag: Tag) -> bool:
+        if tag.name in ("meta", "a", "img") or tag.find_parent("a") is not None:
+            return False
+        text = " ".join(tag.get_text(" ").split())
+        if len(text.split()) < 8 or len(text) > 1500:
+            return False
+        links = sum(len(a.get_text(" ").strip()) for a in tag.find_all("a"))
+        if links > 0.5 * len(text):
+            return False
+        # a sapo of a related item sits inside a teaser box
+        return not any(_named(p, cms.drop) and not _named(p, cms.body) for p in tag.parents if p is not container)
+
+    candidates: list[Tag] = []
+    for selector in cms.lead_selectors:
+        try:
+            candidates += soup.select(selector)
+        except Exception:  # noqa: BLE001
+            continue
+    candidates += [t for t in soup.find_all(True) if _named(t, cms.lead)]
+    seen: set[int] = set()
+    ranked = []
+    for tag in candidates:
+        if id(tag) in seen or not good(tag):
+            continue
+        seen.add(id(tag))
+        ranked.append(tag)
+    # the first candidate after the headline; a lead selector's order breaks no tie here
+    ranked.sort(key=lambda t: (order.get(id(t), 0) < after, order.get(id(t), 0)))
+    if ranked:
+        tag = ranked[0]
+        if tag is container or _inside(tag, container):
+            return []  # read with the body
+        if _inside(container, tag):
+            return []
+        return htmlpage.blocks(tag, caption=_is_caption)
+    description = _description(soup)
+    body_words = set(_WORD.findall(container.get_text(" ").lower()))
+    if description and _is_lead(description, body_text, body_words, title):
+        return [htmlpage.Block(description, container, "text")]
+    return []
+
+
+def _description(soup: BeautifulSoup) -> str | None:
+    for attrs in ({"property": "og:description"}, {"name": "description"}, {"name": "twitter:description"}):
+        meta = soup.find("meta", attrs=attrs)
+        value = " ".join((meta.get("content") or "").split()) if meta else ""
+        if value:
+            return value
+    return None
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _is_lead(description: str, body_text: str, body_words: set[str], title: str | None) -> bool:
+    """og:description is the lead when it is prose about this article that the body
+    does not already begin with: not the first paragraph cut short, not the site's
+    slogan ("Báo điện tử …, tin tức mới nhất 24h", words in ``data/cms.toml``)."""
+    words = _WORD.findall(description.lower())
+    if len(words) < 10 or _cms().slogan.search(description):
+        return False
+    probe = _squeeze(re.sub(r"(?:\.\.\.|…|\[…\])\s*$", "", description))
+    if probe[:80] in body_text or (title and _squeeze(title) == probe):
+        return False
+    known = body_words | set(_WORD.findall((title or "").lower()))
+    return sum(1 for w in words if w in known) >= 0.5 * len(words)
+
+
+def _body_blocks(container: Tag, reading: _Reading, extra_drop: list[str] = ()) -> list[htmlpage.Block]:
+    """The container's lines without the chrome inside it."""
+    found = htmlpage.blocks(container, skip=reading.skip(container, list(extra_drop)), caption=_is_caption)
+    section_end = _rules().section_end
+    out: list[htmlpage.Block] = []
+    in_teasers = False
+    for block in found:
+        if section_end.fullmatch(block.text):
+            in_teasers = True  # "Tin liên quan" and the links under it
+            continue
+        if in_teasers:
+            if block.linky or len(block.text.split()) < 4:
+                continue
+            in_teasers = False
+        if block.linky and block.kind != "caption":
+            continue  # a line that is all one link: a teaser of another article, a menu item
+        out.append(block)
+    # links after the last paragraph are the page's, not the article's
+    while out and out[-1].linky:
+        out.pop()
+    return out
+
+
+def _author(soup: BeautifulSoup) -> str | None:
+    meta = soup.find("meta", attrs={"name": "author"}) or soup.find("meta", attrs={"property": "article:author"})
+    value = " ".join((meta.get("content") or "").split()) if meta else ""
+    return value if value and "://" not in value and len(value) <= 80 else None
+
+
+def _published(soup: BeautifulSoup, html: str, url: str | None) -> date | None:
+    found = htmlpage.meta_published(soup)
+    if found:
+        return found
+    from htmldate import find_date
+
+    try:
+        value = find_date(html, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+    except Exception:  # noqa: BLE001 - htmldate on broken markup: no date rather than no article
+        value = None
+    return date.fromisoformat(value) if value else None
+
+
+def _assemble(title: str | None, lead: list[htmlpage.Block], body: list[htmlpage.Block], *,
+              published: date | None, author: str | None, meta: BeautifulSoup | None = None) -> CleanArticle:
+    """Title, lead and body lines through the plain-text chrome rules; captions marked."""
+    lines = [htmlpage.Block(nfc(b.text).strip(), b.owner, b.kind) for b in [*lead, *body]]
+    head = [nfc(title).strip()] if title else []
+    article = clean_text("\n".join([*head, *(b.text for b in lines)]))
+    # clean_text keeps a subsequence of its input lines, as they were: align the two
+    kinds = ["title"] * len(head) + [b.kind for b in lines]
+    texts = [*head, *(b.text for b in lines)]
+    captions: list[tuple[int, int]] = []
+    pos, i = 0, 0
+    for line in article.text.split("\n"):
+        while i < len(texts) and texts[i] != line:
+            i += 1
+        if i < len(texts) and kinds[i] == "caption":
+            captions.append((pos, pos + len(line)))
+        i += 1
+        pos += len(line) + 1
+    published = published or article.published or (htmlpage.meta_published(meta) if meta is not None else None)
+    return article.model_copy(update={
+        "published": published, "title": nfc(title).strip() if title else article.title,
+        "source_format": "html", "author": author, "captions": captions,
+    })

@@ -6,7 +6,8 @@ sees every table at once, and a migration never hides inside a write path.
   articles          one row per article, keyed by ``key`` (URL, else "file:<path
                     relative to the folder it was ingested from>"), with the raw
                     input kept (zlib-compressed), its hashes and decoding warnings
-  sentences         the article's sentences; ``sentences_fts`` searches them
+  sentences         the article's sentences (``caption`` = 1 for an image caption's);
+                    ``sentences_fts`` searches them
                     (FTS5, ``unicode61 remove_diacritics 2``: "Ha Noi" finds "Hà Nội")
   models, counts, officials, places, dates
                     the facts; places link to ``gazetteer_units``, models to
@@ -93,7 +94,7 @@ def ensure(db: sqlite_utils.Database) -> None:
         db["articles"].create_index(["key"], unique=True)
         db["articles"].create_index(["text_sha256"])
         db["sentences"].create(
-            {"id": int, "article_id": int, "idx": int, "start": int, "end": int, "text": str},
+            {"id": int, "article_id": int, "idx": int, "start": int, "end": int, "text": str, "caption": int},
             pk="id",
             foreign_keys=[("article_id", "articles", "id")],
         )
@@ -152,6 +153,7 @@ _ADDED_COLUMNS: tuple[tuple[str, str, type], ...] = (
     ("failures", "key", str),
     ("failures", "stage", str),
     ("failures", "error_type", str),
+    ("sentences", "caption", int),  # 1: the sentence is an image caption (NULL in older stores until reprocessed)
 )
 
 

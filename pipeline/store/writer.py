@@ -9,6 +9,7 @@ leaves half an article.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import math
@@ -58,6 +59,16 @@ def fact_ids(key: str, kind: str, spans: list[tuple[int, int]]) -> list[int]:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _caption_flags(spans: list[tuple[int, int]], captions) -> list[int]:
+    """1 for each sentence inside a caption line (a sentence never crosses a line), else 0."""
+    starts = [c[0] for c in captions]
+    flags = []
+    for s, e in spans:
+        i = bisect.bisect_right(starts, s) - 1
+        flags.append(int(i >= 0 and e <= captions[i][1]))
+    return flags
 
 
 class Store:
@@ -115,7 +126,7 @@ class Store:
                 article_id = existing
             else:
                 article_id = db["articles"].insert(row).last_pk
-            sentence_ids = self._save_sentences(article_id, text, sentences)
+            sentence_ids = self._save_sentences(article_id, text, sentences, article.captions)
             self._save_facts(key, article_id, sentence_ids, text, facts, versions)
             db.execute("UPDATE failures SET resolved = 1 WHERE source = ? OR key = ?", [source.where, key])
         return article_id
@@ -126,10 +137,12 @@ class Store:
         self.db.execute("DELETE FROM extractions WHERE article_id = ?", [article_id])
         self.db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
 
-    def _save_sentences(self, article_id: int, text: str, spans: list[tuple[int, int]]) -> list[int]:
-        rows = [(article_id, i, s, e, text[s:e]) for i, (s, e) in enumerate(spans)]
+    def _save_sentences(self, article_id: int, text: str, spans: list[tuple[int, int]],
+                        captions: list[tuple[int, int]] = ()) -> list[int]:
+        flags = _caption_flags(spans, captions)
+        rows = [(article_id, i, s, e, text[s:e], flag) for i, ((s, e), flag) in enumerate(zip(spans, flags))]
         self.db.conn.executemany(
-            "INSERT INTO sentences (article_id, idx, [start], [end], text) VALUES (?, ?, ?, ?, ?)", rows)
+            "INSERT INTO sentences (article_id, idx, [start], [end], text, caption) VALUES (?, ?, ?, ?, ?, ?)", rows)
         return [r[0] for r in self.db.execute(
             "SELECT id FROM sentences WHERE article_id = ? ORDER BY idx", [article_id]).fetchall()]
 
@@ -272,6 +285,8 @@ class Store:
             spans = [(int(s), int(e)) for s, e in sentences]
             if found[1] == text_sha and [(s, e) for _, s, e in stored] == spans:
                 sentence_ids = [r[0] for r in stored]
+                db.conn.executemany("UPDATE sentences SET caption = ? WHERE id = ?",
+                                    zip(_caption_flags(spans, article.captions), sentence_ids))
                 for kind in KINDS:
                     if kind not in wanted:
                         rows = self._fact_rows(kind, article_id, sentence_ids, text, facts, versions[kind])
@@ -287,7 +302,7 @@ class Store:
                     db.execute("DELETE FROM extractions WHERE article_id = ? AND kind = ?", [article_id, kind])
             else:
                 self._delete_article_rows(article_id)
-                sentence_ids = self._save_sentences(article_id, text, spans)
+                sentence_ids = self._save_sentences(article_id, text, spans, article.captions)
                 wanted = set(KINDS)
             fields = {
                 "text_sha256": text_sha, "title": article.title,
