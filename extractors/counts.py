@@ -12,7 +12,6 @@ the link is recorded.
 from __future__ import annotations
 
 import bisect
-import re
 
 from spacy.tokens import Doc
 
@@ -20,19 +19,7 @@ from extractors.base import DocView, in_any, provenance, quotes, semicolon_part,
 from extractors.dates import is_day_month
 from extractors.models import canonical
 from extractors.places import most_specific, scope_of
-from extractors.figures import (
-    CODE_AFTER,
-    DURATION_AFTER,
-    FIGURE,
-    MAX_UNIT_WORDS,
-    PLACE_NAME_AFTER,
-    QUALIFIER_BEFORE,
-    REFERENCE_BEFORE,
-    TIME_OF_DAY_AFTER,
-    UNIT_END,
-    UNIT_STOP,
-    is_code_before,
-)
+from extractors.figures import FIGURE, MAX_UNIT_WORDS, QUALIFIER_BEFORE, UNIT_END, UNIT_STOP, VERB_FIRST, not_a_count
 from pipeline.schema import CountFact
 from pipeline.text import parse_number
 
@@ -60,7 +47,7 @@ def _unit(text: str, spans: list[tuple[int, int]], starts: list[int], end: int, 
         if tok_start >= line_end or not piece or not any(c.isalpha() for c in piece):
             break
         low = piece.lower()
-        if low in UNIT_STOP:
+        if low in UNIT_STOP or (not words and low in VERB_FIRST):
             if not words:
                 return "", end
             break
@@ -83,11 +70,6 @@ def _place_of(v: DocView, mentions, qs, offset: int):
     return None
 
 
-def _is_phone(raw: str) -> bool:
-    digits = re.sub(r"\D", "", raw)
-    return len(digits) >= 9 and raw.startswith("0")
-
-
 def extract(doc: Doc) -> list[CountFact]:
     v = view(doc)
     text, norm = v.text, v.norm
@@ -102,15 +84,9 @@ def extract(doc: Doc) -> list[CountFact]:
         line_end = norm.find("\n", e)
         line_end = len(norm) if line_end < 0 else line_end
         before = norm[max(0, s - 30) : s]
-        after = norm[e : e + 20]
+        after = norm[e : min(e + 60, line_end)]  # long enough for "15 phố Hàng Bạc"
         if in_any(qs, s, names_only=True):
             continue  # a number inside a quoted name: “2 +1”, “Câu lạc bộ 3 tích cực”
-        if REFERENCE_BEFORE.search(before) or is_code_before(before) or CODE_AFTER.match(after) or _is_phone(raw_num):
-            continue
-        if not raw_den and not pct and PLACE_NAME_AFTER.match(norm, e, min(line_end, e + 60)):
-            continue  # "15 phố Hàng Bạc": an address
-        if TIME_OF_DAY_AFTER.match(after) or re.match(r"^\s*[-–]\s*\d", after):
-            continue  # 10:03, 10h30, ranges of years
         value = parse_number(raw_num)
         if value is None:
             continue
@@ -119,15 +95,13 @@ def extract(doc: Doc) -> list[CountFact]:
             if is_day_month(norm, s, s + len(raw_num) + 1 + len(raw_den)) and "/" in m.group(0)[: len(raw_num) + 1]:
                 continue
             denominator = parse_number(raw_den)
-            if denominator is None or (isinstance(denominator, int) and 1900 <= denominator <= 2099 and value <= 12):
-                continue  # "3/2020" is a month
-        if not pct and not raw_den and isinstance(value, int) and 1900 <= value <= 2099 and "." not in raw_num:
-            continue  # a year
+            if denominator is None:
+                continue
+        if not_a_count(before, after, raw_num, value, denominator, bool(pct)):
+            continue
         if pct:
             unit, unit_end = "%", e
         else:
-            if DURATION_AFTER.match(after):
-                continue
             unit, unit_end = _unit(text, spans, starts, e, line_end)
             if not unit:
                 continue

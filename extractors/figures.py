@@ -16,9 +16,9 @@ from pipeline.text import UPPER, fold
 
 __all__ = [
     "NUMBER", "FIGURE", "GLUED_UNITS", "QUALIFIERS", "QUALIFIER_BEFORE", "REFERENCE_BEFORE", "PLACE_NAME_AFTER",
-    "CODE_AFTER", "DURATION_AFTER",
-    "TIME_OF_DAY_AFTER", "UNIT_STOP", "UNIT_END", "MAX_UNIT_WORDS", "MAGNITUDES", "is_code_before", "amount",
-    "unit_key",
+    "CODE_AFTER", "DURATION_AFTER", "TIME_OF_DAY_AFTER", "UNIT_STOP", "UNIT_END", "VERB_FIRST", "MAX_UNIT_WORDS",
+    "MAGNITUDES",
+    "is_code_before", "is_phone", "not_a_count", "amount", "unit_key",
 ]
 
 # "1.000", "500.000.000", "92,6", "07": dots group thousands, a comma is the decimal mark
@@ -86,14 +86,45 @@ CODE_AFTER = re.compile(r"^\s*/\s*[A-ZĐ]")
 DURATION_AFTER = re.compile(r"^\s*(?:năm|tháng|tuần|ngày|giờ|phút|giây|thập kỷ|thế kỷ|thập niên)\b", re.I)
 TIME_OF_DAY_AFTER = re.compile(r"^\s*(?:[:h]\d{2}|giờ)", re.I)
 
+RANGE_AFTER = re.compile(r"^\s*[-–]\s*\d")
+
+
+def is_phone(raw: str) -> bool:
+    digits = re.sub(r"\D", "", raw)
+    return len(digits) >= 9 and raw.startswith("0")
+
+
+def not_a_count(before: str, after: str, raw_num: str, value: int | float, denominator: int | float | None,
+                percent: bool) -> bool:
+    """Is a number written as a figure no count (ANNOTATION.md)?  ``before``/``after``: the
+    text around the figure (number, ratio, % sign).  A reference or code before it ("Chỉ thị
+    09", "BCĐ 138"), a code, a clock time or a range after it, a phone number, a month
+    ("3/2020"), a year, a duration ("3 năm"), an address after it.  (A day-month date "16/6" is the dates
+    extractor's call; a number inside a quoted name the caller's.)"""
+    if REFERENCE_BEFORE.search(before) or is_code_before(before) or CODE_AFTER.match(after) or is_phone(raw_num):
+        return True
+    if TIME_OF_DAY_AFTER.match(after) or RANGE_AFTER.match(after):
+        return True  # 10:03, 10h30, ranges of years
+    if denominator is None and not percent and PLACE_NAME_AFTER.match(after):
+        return True  # "15 phố Hàng Bạc", "12 phường Tân Mai": an address, a name
+    if isinstance(denominator, int) and 1900 <= denominator <= 2099 and value <= 12:
+        return True  # "3/2020" is a month
+    if not percent and denominator is None and isinstance(value, int) and 1900 <= value <= 2099 and "." not in raw_num:
+        return True  # a year
+    return not percent and bool(DURATION_AFTER.match(after))
+
+
 # Words that end the counted noun phrase.
 UNIT_STOP = frozenset(
     """với trong được có đã đang sẽ của cho tại ở trên từ đến và tham_gia trở_về là này đó thì mà nhằm để
     do bị theo qua khi như gồm thuộc vào ra lên xuống cùng nên nhưng hoặc hay so_với tăng giảm đạt
-    trở_lên chiếm bằng vừa mới cũng đều luôn còn không chưa những các khóa khoá tham_dự xảy_ra hưởng_ứng
-    ra_mắt thực_hiện phát_hiện bắt_giữ triệt_phá xử_lý lắp_đặt trao tặng xảy""".split()
+    trở_lên chiếm bằng vừa mới cũng đều luôn còn không chưa những các khóa khoá""".split()
 )
 UNIT_STOP = frozenset(w.replace("_", " ") for w in UNIT_STOP)  # "tham_gia": one word of two syllables
+# Verbs that cannot start a counted noun: "hơn 300 tham dự" counts nothing (but "300 người
+# tham dự" counts people, so these do not end a noun once begun).
+VERB_FIRST = frozenset(w.replace("_", " ") for w in """tham_dự xảy_ra xảy hưởng_ứng ra_mắt thực_hiện phát_hiện
+    bắt_giữ triệt_phá xử_lý lắp_đặt trao tặng""".split())
 # Verbs that end the counted noun once it has begun ("mô hình tự quản góp phần …")
 # but may themselves be counted nouns when they come first.
 UNIT_END = frozenset(w.replace("_", " ") for w in "góp_phần giúp nhằm phục_vụ tiếp_tục hoàn_thành tạo giữ đưa thu_hút".split())

@@ -26,8 +26,8 @@ import re
 from spacy.tokens import Doc
 
 from extractors.base import Quotes, lower_norm, provenance, quotes, semicolon_part, view, word_starts
+from extractors.names import canonical
 from extractors.places import Mention, places_in, scope_of
-from gazetteer.lexicon import get_lexicon
 from pipeline.nlp.segment import sentence_of
 from pipeline.schema import ModelFact
 from pipeline.text import fold, parse_number
@@ -57,15 +57,6 @@ _ORG_HEAD = re.compile(
     r"Liên hiệp|Câu lạc bộ|Phòng|Đồn|Bộ đội|Chi hội|Chi đoàn|Cục|Sở|Trường|Hợp tác xã|Công đoàn)\b.*)$"
 )
 _PARENS = re.compile(r"\([^()]*\)")
-
-
-def canonical(name: str) -> str:
-    """Cross-article key: "Tổ liên gia an toàn PCCC" = "Tổ liên gia an toàn phòng cháy, chữa cháy"."""
-    expanded = get_lexicon().expand(name.strip(" “”\"'"))
-    key = fold(expanded)
-    key = re.sub(r"[^\w\s]", " ", key)
-    key = re.sub(r"\b0+(\d)", r"\1", key)
-    return " ".join(key.split())
 
 
 def _words(text: str) -> int:
@@ -299,6 +290,10 @@ def _names_another_kind(gap: str) -> bool:
     return found is not None and found[0] == "other" and found[1] <= _FAR_WORDS
 
 
+# Enough for any real article; bounds the searches below on a page of thousands of quotes.
+_MAX_RESTATED = 64
+
+
 def _merge_restatements(doc: Doc, by_key: dict[str, tuple[ModelFact, int]]) -> list[ModelFact]:
     """One item per model, also where the text restates it:
     * “5 tổ tự quản về an ninh trật tự thôn A” restates “Tổ tự quản về an ninh trật tự”
@@ -306,15 +301,21 @@ def _merge_restatements(doc: Doc, by_key: dict[str, tuple[ModelFact, int]]) -> l
     * a shortened name (“3 không”) is the model whose name ends with it;
     * "7 dòng họ tự quản về an ninh trật tự" anywhere counts “Dòng họ tự quản về an ninh, trật tự”;
     * "mô hình Camera an ninh" unquoted in a sentence that names its place."""
-    facts = {k: fr for k, fr in by_key.items()}
-    keys = sorted(facts, key=len, reverse=True)
-    for key in keys:
+    facts = dict(by_key)
+    # every key's word suffixes (for shortened names), by dictionary: linear in the names' words
+    by_suffix: dict[str, str] = {}
+    for key in sorted(facts, key=len):
+        words = key.split()
+        for i in range(1, len(words) - 1):
+            by_suffix.setdefault(" ".join(words[i:]), key)
+    for key in sorted(facts, key=len, reverse=True):
+        if key not in facts:
+            continue
         fact, rank = facts[key]
         number = re.match(r"(\d+) (.+)$", key)
-        target = None
         if number:
-            rest = number.group(2)
-            target = next((k for k in keys if k != key and len(k.split()) >= 2 and (rest + " ").startswith(k + " ")), None)
+            words = number.group(2).split()
+            target = next((t for n in range(len(words), 1, -1) if (t := " ".join(words[:n])) in facts and t != key), None)
             if target is not None:
                 old, old_rank = facts[target]
                 count = old.count if old.count is not None else parse_number(number.group(1))
@@ -325,13 +326,12 @@ def _merge_restatements(doc: Doc, by_key: dict[str, tuple[ModelFact, int]]) -> l
                 facts[target] = (merged, old_rank)
                 del facts[key]
                 continue
-        if len(key.split()) >= 2 and key[0].isdigit():
-            longer = next((k for k in keys if k != key and k in facts and k.endswith(" " + key)), None)
-            if longer is not None:
+            longer = by_suffix.get(key)
+            if longer is not None and longer in facts and longer != key:
                 old, old_rank = facts[longer]
                 facts[longer] = _fuller((old, old_rank), fact.model_copy(update={"name": old.name, "canonical": old.canonical}), rank)
                 del facts[key]
-    for key, (fact, rank) in list(facts.items()):
+    for key, (fact, rank) in list(facts.items())[:_MAX_RESTATED]:
         if fact.count is None:
             count = _count_anywhere(doc, fact.name)
             if count is not None:

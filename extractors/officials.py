@@ -24,6 +24,7 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 import bisect
+from itertools import islice
 
 from extractors.base import UPPER, provenance, word_starts
 from gazetteer import KINDS, get_gazetteer
@@ -99,7 +100,7 @@ def _extension(text: str, pos: int, limit: int, org_words: frozenset[str]) -> in
     ends on an organisation's word or a name, and no verb that ends a title is in it."""
     end, n, other, org = pos, 0, 0, 0
     last_is_org = False
-    words = list(_WORD.finditer(text, pos, limit))
+    words = list(islice(_WORD.finditer(text, pos, limit), _MAX_EXTENSION_WORDS + 2))
     for i, m in enumerate(words):
         w = m.group(0)
         if w in "-–":

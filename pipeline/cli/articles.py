@@ -20,6 +20,12 @@ def extract(
     """Print one JSON line of facts per input, in the ANNOTATION.md format.
 
     A failed input gets one line on stderr instead (vnfacts: PATH: reason); exit code 1 if any failed.
+    Dates in the output are ISO (YYYY-MM-DD).
+
+    Examples:
+
+        vnfacts extract corpus/articles/002_0b031385d2167ee9.txt
+        vnfacts extract saved-pages/ > facts.jsonl
     """
     from pipeline.trip import Trip
 
@@ -36,10 +42,15 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="article files or directories")],
     db: DbOption = None,
 ) -> None:
-    """Store articles and their facts in the SQLite store.
+    """Store articles and their facts in the SQLite store (created if it is not there).
 
     Folders are walked with their subfolders (.txt, .html, .htm, .xhtml, no extension).  A failed
     input is kept in the failures table with its bytes and reason; exit code 1 if any failed.
+
+    Examples:
+
+        vnfacts ingest corpus/articles
+        vnfacts ingest saved-pages/ --db data/nghe-an.db
     """
     from pipeline.store import Store
     from pipeline.trip import Trip
@@ -87,7 +98,14 @@ def evaluate(
     errors: Annotated[bool, typer.Option("--errors", help="list every miss, false positive and wrong attribute")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
 ) -> None:
-    """Score extraction against gold: P/R/F1 and attribute accuracy per kind."""
+    """Score extraction against gold: P/R/F1 and attribute accuracy per kind.
+
+    Examples:
+
+        vnfacts eval corpus/gold/seeds.jsonl
+        vnfacts eval corpus/heldout/gold.jsonl corpus/heldout/articles --errors
+        vnfacts eval corpus/gold/seeds.jsonl predictions.jsonl --json
+    """
     from pipeline.evaluate import load_jsonl, score
     from pipeline.trip import Trip
 
