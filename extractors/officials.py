@@ -305,11 +305,16 @@ def extract(doc: Doc) -> list[OfficialFact]:
     return sorted(people.values(), key=lambda f: f.start)
 
 
+_MAX_CHAINED = 4  # positions before one name; bounds the walk back on a pathological sentence
+
+
 def _chained_before(norm: str, s_start: int, span: tuple[int, int]) -> tuple[int, int]:
     """"Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh Nguyễn Văn A": the positions chained by
     commas before the one right before the name, each a whole clause from its head."""
     start = span[0]
-    while norm[start - 2 : start] == ", ":
+    for _ in range(_MAX_CHAINED):
+        if norm[start - 2 : start] != ", ":
+            break
         comma = start - 2
         prev_start = max([s_start] + [norm.rfind(c, s_start, comma) + 1 for c in ",;:("])
         while prev_start < comma and norm[prev_start].isspace():

@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from extractors.base import UPPER, lower_norm, provenance
 from gazetteer import Unit, get_gazetteer, name_key
-from gazetteer.history import name_on
+from gazetteer.history import name_on, written_keys
 from gazetteer.lexicon import get_lexicon
 from pipeline.schema import PlaceFact
 from pipeline.text import fold
@@ -556,7 +556,7 @@ def _resolve(mentions: list[Mention], published: date | None, era: str) -> str |
         if m.level == "?":
             m.level = "huyện"
     # a province as it was named then: Thừa Thiên Huế before 2025
-    written = [m.name for m in mentions if m.level == "tỉnh"]
+    written = written_keys(m.name for m in mentions if m.level == "tỉnh")
     for m in mentions:
         if m.province is not None and era == "legacy":
             units = [u for u in gaz.lookup(m.province, level="tỉnh") if u.era == "legacy"]
@@ -566,7 +566,7 @@ def _resolve(mentions: list[Mention], published: date | None, era: str) -> str |
                     # "thành phố Huế" in 2023: the provincial city, the province's name was another
                     m.level, m.unit = "huyện", None
                 m.province = then
-    return main if main is None or era != "legacy" else _named_then(main, published, mentions)
+    return main if main is None or era != "legacy" else _named_then(main, published, written)
 
 
 def _far_namesake(gaz, m: Mention, best: Unit, era: str, main: str, named: set[str], tinh: set[str]) -> bool:
@@ -590,11 +590,11 @@ def _held_elsewhere(gaz, m: Mention, era: str) -> str | None:
     return provinces.pop() if len(provinces) == 1 else None
 
 
-def _named_then(province: str, published: date | None, mentions: list[Mention]) -> str:
+def _named_then(province: str, published: date | None, written: frozenset[str]) -> str:
     units = [u for u in get_gazetteer().lookup(province, level="tỉnh") if u.era == "legacy"]
     if not units:
         return province
-    return name_on(units[0].code, province, published, [m.name for m in mentions if m.level == "tỉnh"])
+    return name_on(units[0].code, province, published, written)
 
 
 def extract(doc: Doc) -> list[PlaceFact]:

@@ -9,14 +9,14 @@ it was then (``data/former_names.tsv``).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 
 from pipeline.text import fold
 
-__all__ = ["name_on"]
+__all__ = ["name_on", "written_keys"]
 
 
 @lru_cache(maxsize=1)
@@ -37,13 +37,17 @@ def _key(name: str) -> str:
     return " ".join(re.sub(r"\s*[-–]\s*", " ", fold(name)).split())  # "Thừa Thiên - Huế" = "Thừa Thiên Huế"
 
 
-def name_on(code: str, name: str, day: date | None, written: Collection[str] = ()) -> str:
+def written_keys(names: Iterable[str]) -> frozenset[str]:
+    """The names an article writes, as :func:`name_on` compares them (once per article)."""
+    return frozenset(_key(n) for n in names)
+
+
+def name_on(code: str, name: str, day: date | None, written: Collection[str] = frozenset()) -> str:
     """The name of unit ``code`` (``name`` in the table) on ``day``; when the day is
-    unknown, a former name the article itself writes (``written``: names as written)."""
-    keys = {_key(w) for w in written}
+    unknown, a former name the article itself writes (``written``: :func:`written_keys`)."""
     for since, former in _former().get(code, ()):
         if day is not None and day < since:
             return former
-        if day is None and _key(former) in keys:
+        if day is None and _key(former) in written:
             return former
     return name
