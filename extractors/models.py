@@ -351,6 +351,14 @@ _NUMBER_BEFORE = re.compile(r"(?<![\w.,/])(\d{1,3}(?:\.\d{3})+|\d+)\s+$")
 
 
 def _find_words(doc: Doc, name: str) -> list[int]:
+    """:func:`_search_words`, once per name and Doc (counts and places look the same name up)."""
+    cache = doc.user_data.setdefault("models.found", {})
+    if name not in cache:
+        cache[name] = _search_words(doc, name)
+    return cache[name]
+
+
+def _search_words(doc: Doc, name: str) -> list[int]:
     """Where the words of ``name`` occur in a row, whatever the punctuation between them
     ("an ninh, trật tự" = "an ninh trật tự"): a literal search for the first two words,
     each hit checked word by word (no regex compiled per name)."""

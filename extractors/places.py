@@ -362,6 +362,7 @@ _CAP_RUN_BEFORE = re.compile(rf"(?<![\wÀ-ỹ'’]){_SYL}(?:(?:{_SP}|-)+{_SYL})+
 _BARE_LIST = re.compile(
     rf"(?:như|gồm|là|:){_SP}+(?P<items>{_SYL}(?:{_SP}+{_SYL}){{0,3}}(?:{_SP}*(?:,|và|,{_SP}*và){_SP}*{_SYL}(?:{_SP}+{_SYL}){{0,3}})+)",
 )
+_LIST_CUE = re.compile(r"như |gồm |là |: ")  # where a list may start, found in the lower-cased text
 _LIST_ITEM = re.compile(rf"{_SYL}(?:{_SP}+{_SYL}){{0,3}}")
 _LEADING_FUNCTION_WORDS = frozenset(fold(w) for w in "Tại Ở Từ Đến Về Và Cả Còn Riêng Trong Với Thuộc".split())
 
@@ -434,7 +435,10 @@ def _bare_unit_mentions(doc: Doc, known: list[Mention], taken: _Taken, era: str)
         if hit and not _NOT_UNIT_BEFORE.search(norm[max(0, s - 16) : s]):
             out.append(_bare_mention(doc, s, e, hit[0], hit[1]))
             taken.add(s, e)
-    for lst in _BARE_LIST.finditer(norm):
+    for cue in _LIST_CUE.finditer(lower_norm(doc)):
+        lst = _BARE_LIST.match(norm, cue.start())
+        if lst is None:
+            continue
         if _NOT_UNIT_BEFORE.search(norm[max(0, lst.start() - 16) : lst.start()]):
             continue
         items = [(i.start(), i.end()) for i in _LIST_ITEM.finditer(norm, lst.start("items"), lst.end("items"))]
