@@ -292,22 +292,26 @@ def _names_another_kind(gap: str) -> bool:
 
 # Enough for any real article; bounds the searches below on a page of thousands of quotes.
 _MAX_RESTATED = 64
+_MAX_NAME_WORDS = 40
 
 
 def _merge_restatements(doc: Doc, by_key: dict[str, tuple[ModelFact, int]]) -> list[ModelFact]:
     """One item per model, also where the text restates it:
     * “5 tổ tự quản về an ninh trật tự thôn A” restates “Tổ tự quản về an ninh trật tự”
       with a count (and a place);
-    * a shortened name (“3 không”) is the model whose name ends with it;
+    * a shortened name (“3 không …”) is the model whose name has it from its number on;
     * "7 dòng họ tự quản về an ninh trật tự" anywhere counts “Dòng họ tự quản về an ninh, trật tự”;
     * "mô hình Camera an ninh" unquoted in a sentence that names its place."""
     facts = dict(by_key)
-    # every key's word suffixes (for shortened names), by dictionary: linear in the names' words
-    by_suffix: dict[str, str] = {}
+    # the runs of words from a number on inside each name (“3 không …” shortens
+    # “Khu dân cư 3 không ma túy, tội phạm”), by dictionary
+    by_part: dict[str, str] = {}
     for key in sorted(facts, key=len):
-        words = key.split()
+        words = key.split()[:_MAX_NAME_WORDS]
         for i in range(1, len(words) - 1):
-            by_suffix.setdefault(" ".join(words[i:]), key)
+            if words[i][0].isdigit():
+                for j in range(i + 2, len(words) + 1):
+                    by_part.setdefault(" ".join(words[i:j]), key)
     for key in sorted(facts, key=len, reverse=True):
         if key not in facts:
             continue
@@ -326,7 +330,7 @@ def _merge_restatements(doc: Doc, by_key: dict[str, tuple[ModelFact, int]]) -> l
                 facts[target] = (merged, old_rank)
                 del facts[key]
                 continue
-            longer = by_suffix.get(key)
+            longer = by_part.get(key)
             if longer is not None and longer in facts and longer != key:
                 old, old_rank = facts[longer]
                 facts[longer] = _fuller((old, old_rank), fact.model_copy(update={"name": old.name, "canonical": old.canonical}), rank)

@@ -49,6 +49,9 @@ def test_counts_of_a_model_restated_elsewhere(facts_of):
     assert models(f) == [("Tổ liên gia tự quản về an ninh trật tự", None, 6)]
     g = facts_of("Phường xây dựng mô hình “Khu phố 3 không ma túy”; đến nay đã có 9 mô hình “3 không ma túy”.")
     assert models(g) == [("Khu phố 3 không ma túy", None, 9)]
+    h = facts_of("Huyện có mô hình “Thôn 4 an toàn: an ninh, trật tự, giao thông, cháy nổ”; "
+                 "năm nay có thêm 15 mô hình “4 an toàn …”.")
+    assert models(h) == [("Thôn 4 an toàn: an ninh, trật tự, giao thông, cháy nổ", None, 15)]
 
 
 def test_a_count_of_the_whole_list_is_no_items_count(facts_of):
