@@ -453,23 +453,39 @@ def _bare_unit_mentions(doc: Doc, known: list[Mention], taken: _Taken, era: str)
     return out
 
 
-def _guess_era(named: list[Mention]) -> str:
-    """For an article of unknown date: the era whose units its commune names are
-    (several only in the 2025 table: written after the reform), and "legacy" when
-    it names districts, which the reform abolished."""
-    only_2025 = only_legacy = 0
+_FORMER_AFTER = re.compile(r"\s*\(?\s*(?:cũ|trước đây|trước sáp nhập)\b", re.I)
+
+
+def _guess_era(doc: Doc, named: list[Mention]) -> str:
+    """For an article of unknown date: the era whose units fit what it names.  A unit
+    called former ("tỉnh Hà Giang (cũ)") means it was written after the reform; a
+    commune that lies in a province the article names in one era only, or exists in
+    one era only, counts for that era; a district (abolished by the reform) for the
+    legacy one."""
+    norm = doc._.norm
+    provinces = {era: {u.province for m in named if m.level == "tỉnh" for u in m.candidates if u.era == era}
+                 for era in ("legacy", "2025")}
+    fit = {"legacy": 0.0, "2025": 0.0}
     for m in named:
+        if _FORMER_AFTER.match(norm, m.end):
+            fit["2025"] += 3
+            continue
+        if m.level == "tỉnh":
+            continue
         eras = {u.era for u in m.candidates}
-        if eras == {"2025"}:
-            only_2025 += 1
-        elif eras == {"legacy"}:
-            only_legacy += 1
-    return "2025" if only_2025 > only_legacy else "legacy"
+        if m.level == "huyện" and "legacy" in eras:
+            fit["legacy"] += 0.5
+        for era in ("legacy", "2025"):
+            if era in eras and len(eras) == 1:
+                fit[era] += 1
+            if any(u.era == era and _province_in_era(u, era) in provinces[era] for u in m.candidates):
+                fit[era] += 1
+    return "2025" if fit["2025"] > fit["legacy"] else "legacy"
 
 
 def _find_mentions(doc: Doc, published: date | None) -> tuple[list[Mention], str]:
     named = _unit_word_mentions(doc)
-    era = era_of(published) if published is not None else _guess_era(named)
+    era = era_of(published) if published is not None else _guess_era(doc, named)
     taken = _Taken(len(doc._.norm), [(m.start, m.end) for m in named])
     mentions = named + _bare_province_mentions(doc, named, taken) + _parent_mentions(doc, named, taken)
     mentions += _bare_unit_mentions(doc, mentions, taken, era)

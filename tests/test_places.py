@@ -89,3 +89,8 @@ def test_a_commune_the_table_lost_lies_in_the_district_or_province_the_article_n
 def test_an_undated_article_writing_the_former_name_with_a_dash(facts_of):
     f = facts_of("Công an tỉnh Thừa Thiên - Huế khen thưởng Công an phường Phú Hội.")
     assert places(f) == [("Phú Hội", "xã", "Thừa Thiên Huế"), ("Thừa Thiên Huế", "tỉnh", "Thừa Thiên Huế")]
+
+
+def test_an_undated_article_calling_a_province_former_is_read_in_the_2025_units(facts_of):
+    f = facts_of("Xã Lũng Cú (tỉnh Tuyên Quang) ra mắt tổ tự quản; trước đây xã thuộc tỉnh Hà Giang (cũ).")
+    assert ("Lũng Cú", "xã", "Tuyên Quang") in places(f)
