@@ -12,42 +12,28 @@ the link is recorded.
 from __future__ import annotations
 
 import bisect
-import re
 
 from spacy.tokens import Doc
 
-from extractors.base import in_any, provenance, quotes, semicolon_part, word_starts
+from extractors.base import DocView, in_any, provenance, quotes, semicolon_part, view, word_starts
 from extractors.dates import is_day_month
 from extractors.models import canonical
-from extractors.places import most_specific, places_in, scope_of
-from extractors.figures import (
-    CODE_AFTER,
-    DURATION_AFTER,
-    FIGURE,
-    MAX_UNIT_WORDS,
-    QUALIFIER_BEFORE,
-    REFERENCE_BEFORE,
-    TIME_OF_DAY_AFTER,
-    UNIT_END,
-    UNIT_STOP,
-    is_code_before,
-)
+from extractors.places import most_specific, scope_of
+from extractors.figures import FIGURE, MAX_UNIT_WORDS, QUALIFIER_BEFORE, UNIT_END, UNIT_STOP, VERB_FIRST, not_a_count
 from pipeline.schema import CountFact
-from pipeline.nlp.segment import sentence_of
 from pipeline.text import parse_number
 
 NAME = "counts"
-VERSION = "1"
+VERSION = "2"
 REQUIRES = ("text", "norm", "sents", "words", "place_mentions", "main_province", "model_quotes")
 ASSIGNS: tuple[str, ...] = ()
 
-def _unit(doc: Doc, starts: list[int], end: int, line_end: int) -> tuple[str, int]:
+def _unit(text: str, spans: list[tuple[int, int]], starts: list[int], end: int, line_end: int) -> tuple[str, int]:
     """The counted noun after the figure, as written, and where it ends.
 
     The segmenter may glue the noun to the number ("4.351 tổ"): the part of
     such a token after the figure is the first word.
     """
-    text, spans = doc._.text, doc._.words
     words: list[str] = []
     last = end
     i = max(0, bisect.bisect_right(starts, end) - 1)
@@ -61,7 +47,7 @@ def _unit(doc: Doc, starts: list[int], end: int, line_end: int) -> tuple[str, in
         if tok_start >= line_end or not piece or not any(c.isalpha() for c in piece):
             break
         low = piece.lower()
-        if low in UNIT_STOP:
+        if low in UNIT_STOP or (not words and low in VERB_FIRST):
             if not words:
                 return "", end
             break
@@ -74,23 +60,20 @@ def _unit(doc: Doc, starts: list[int], end: int, line_end: int) -> tuple[str, in
     return " ".join(words), last
 
 
-def _place_of(doc: Doc, qs, offset: int):
+def _place_of(v: DocView, mentions, qs, offset: int):
     """The most specific place of the count's ';'-part of its sentence, else of the sentence."""
-    s_start, s_end = doc._.sents[sentence_of(doc, offset)]
-    for lo, hi in (semicolon_part(doc._.norm, s_start, s_end, offset), (s_start, s_end)):
-        found = [m for m in places_in(doc, lo, hi) if in_any(qs, m.start, names_only=True) is None]
+    s_start, s_end = v.sentence_span(offset)
+    for lo, hi in (semicolon_part(v.norm, s_start, s_end, offset), (s_start, s_end)):
+        found = [m for m in mentions.inside(lo, hi) if in_any(qs, m.start, names_only=True) is None]
         if found:
             return most_specific(found)
     return None
 
 
-def _is_phone(raw: str) -> bool:
-    digits = re.sub(r"\D", "", raw)
-    return len(digits) >= 9 and raw.startswith("0")
-
-
 def extract(doc: Doc) -> list[CountFact]:
-    text, norm = doc._.text, doc._.norm
+    v = view(doc)
+    text, norm = v.text, v.norm
+    spans, mentions = doc._.words, doc._.place_mentions
     starts = word_starts(doc)
     qs = quotes(doc)
     models_by_offset = doc._.model_quotes
@@ -101,13 +84,9 @@ def extract(doc: Doc) -> list[CountFact]:
         line_end = norm.find("\n", e)
         line_end = len(norm) if line_end < 0 else line_end
         before = norm[max(0, s - 30) : s]
-        after = norm[e : e + 20]
+        after = norm[e : min(e + 60, line_end)]  # long enough for "15 phố Hàng Bạc"
         if in_any(qs, s, names_only=True):
             continue  # a number inside a quoted name: “2 +1”, “Câu lạc bộ 3 tích cực”
-        if REFERENCE_BEFORE.search(before) or is_code_before(before) or CODE_AFTER.match(after) or _is_phone(raw_num):
-            continue
-        if TIME_OF_DAY_AFTER.match(after) or re.match(r"^\s*[-–]\s*\d", after):
-            continue  # 10:03, 10h30, ranges of years
         value = parse_number(raw_num)
         if value is None:
             continue
@@ -116,16 +95,14 @@ def extract(doc: Doc) -> list[CountFact]:
             if is_day_month(norm, s, s + len(raw_num) + 1 + len(raw_den)) and "/" in m.group(0)[: len(raw_num) + 1]:
                 continue
             denominator = parse_number(raw_den)
-            if denominator is None or (isinstance(denominator, int) and 1900 <= denominator <= 2099 and value <= 12):
-                continue  # "3/2020" is a month
-        if not pct and not raw_den and isinstance(value, int) and 1900 <= value <= 2099 and "." not in raw_num:
-            continue  # a year
+            if denominator is None:
+                continue
+        if not_a_count(before, after, raw_num, value, denominator, bool(pct)):
+            continue
         if pct:
             unit, unit_end = "%", e
         else:
-            if DURATION_AFTER.match(after):
-                continue
-            unit, unit_end = _unit(doc, starts, e, line_end)
+            unit, unit_end = _unit(text, spans, starts, e, line_end)
             if not unit:
                 continue
         qm = QUALIFIER_BEFORE.search(before)
@@ -138,7 +115,7 @@ def extract(doc: Doc) -> list[CountFact]:
             for q_start in range(unit_end, unit_end + 3):
                 if q_start in models_by_offset:
                     model = models_by_offset[q_start]
-        place = _place_of(doc, qs, s)
+        place = _place_of(v, mentions, qs, s)
         province, _ = scope_of(doc, place)
         out.append(
             CountFact(

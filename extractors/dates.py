@@ -18,7 +18,7 @@ from extractors.base import in_any, provenance, quotes
 from pipeline.schema import DateFact
 
 NAME = "dates"
-VERSION = "1"
+VERSION = "2"
 REQUIRES = ("text", "norm", "sents", "published")
 ASSIGNS: tuple[str, ...] = ()
 
@@ -32,8 +32,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("full_range", re.compile(rf"(?<![\d/])({_D})/({_M})/({_Y})(?:{_DASH})({_D})/({_M})/({_Y})(?![\d/])")),
     # từ ngày 1/3 đến ngày 31/3/2024: the first day takes the second's year
     ("day_range", re.compile(rf"(?<![\d/])({_D})/({_M})(?:{_DASH})({_D})/({_M})/({_Y})(?![\d/])")),
+    # từ ngày 1 đến ngày 5/8/2024, 20-22/7/2023: the first day takes the second's month and year
+    ("days_range", re.compile(rf"(?<![\d/.,])({_D})(?:{_DASH})({_D})([/.-])({_M})\3({_Y})(?![\d/])")),
     # tháng 3/2023 - 5/2024
     ("month_range", re.compile(rf"(?<![\d/.])({_M})/({_Y})(?:{_DASH})(?:tháng\s+)?({_M})/({_Y})(?![\d/])", re.I)),
+    # từ năm 2017 đến tháng 9/2022, 2017 - 9/2022
+    ("year_month_range", re.compile(rf"(?<![\d/.,])({_Y})(?:{_DASH})(?:tháng\s+)?({_M})[/.-]({_Y})(?![\d/])", re.I)),
+    # từ tháng 3/2020 đến năm 2022
+    ("month_year_range", re.compile(rf"(?<![\d/.])({_M})/({_Y})(?:{_DASH})({_Y})(?![\d/.]\d|\d)", re.I)),
     # ngày 8 tháng 4 năm 2020
     ("words", re.compile(rf"(?<!\d)({_D})\s+tháng\s+({_M})\s*,?\s+năm\s+({_Y})(?!\d)", re.I)),
     # 15/06/2022, 15-06-2022
@@ -41,10 +47,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # tháng 3/2020, tháng 3 năm 2020, 3/2020 ("tháng" is looked up before the match:
     # every pattern starts on a digit, so the regex engine skips prose quickly)
     ("month", re.compile(rf"(?<![\d/.])({_M})(?:/|\s+năm\s+)({_Y})(?![\d/])")),
+    # tháng 8-2016, tháng 8.2016: only after "tháng" (looked up before the match)
+    ("month_sep", re.compile(rf"(?<![\d/.])({_M})[.-]({_Y})(?![\d/.-]\d|\d)")),
     # (2020- 2023), 2017 - 2022, từ năm 2020 đến năm 2023, năm học 2022-2023
     ("year_range", re.compile(rf"(?<![\d/.,])({_Y})(?:{_DASH})({_Y})(?![\d/])")),
     # 19/5, ngày 15/6: only in a date context (see _day_month_context)
     ("day_month", re.compile(rf"(?<![\d/.,])({_D})/({_M})(?![\d/]|,\d)")),
+    # ngày 7.7, sáng 2-8: only after a word that makes it a day (see DAY_WORD_BEFORE)
+    ("day_month_sep", re.compile(rf"(?<![\d/.,-])({_D})([.-])({_M})(?![\d/]|[.,-]\d)")),
     # năm 2022, 2016
     ("year", re.compile(rf"(?<![\d/.,])({_Y})(?![\d/.]\d|\d)")),
 ]
@@ -57,6 +67,10 @@ DAY_CONTEXT = re.compile(
     r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|rạng sáng|khuya|từ|đến|tới|trước|sau|dịp|đầu|cuối|giữa|"
     r"quốc khánh|lễ|tết|kỷ niệm|\()\s*$",
     re.I,
+)
+# A "d.m" or "d-m" is a date only right after one of these ("từ 2-3 người" is not).
+DAY_WORD_BEFORE = re.compile(
+    r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|rạng sáng|khuya|dịp|quốc khánh|lễ|tết|kỷ niệm)\s+$", re.I
 )
 # "2/9 năm nay", "19/8 hằng năm": a day of the year whatever the numbers
 _DAY_AFTER = re.compile(r"\s*(?:năm nay|hằng năm|hàng năm|vừa qua|tới)\b", re.I)
@@ -138,9 +152,28 @@ def extract(doc: Doc) -> list[DateFact]:
             elif kind == "day_range":
                 a, b = _iso(g[4], g[1], g[0]), _iso(g[4], g[3], g[2])
                 value = f"{a}/{b}" if a and b and a < b else None
+            elif kind == "days_range":
+                a, b = _iso(g[4], g[3], g[0]), _iso(g[4], g[3], g[1])
+                value = f"{a}/{b}" if a and b and a < b else None
             elif kind == "month_range":
                 a, b = _iso(g[1], g[0]), _iso(g[3], g[2])
                 value = f"{a}/{b}" if a < b else None
+            elif kind == "year_month_range":
+                a, b = _iso(g[0]), _iso(g[2], g[1])
+                value = f"{a}/{b}" if int(g[0]) <= int(g[2]) else None
+            elif kind == "month_year_range":
+                a, b = _iso(g[1], g[0]), _iso(g[2])
+                value = f"{a}/{b}" if int(g[1]) < int(g[2]) else None
+            elif kind == "month_sep":
+                month_word = _MONTH_WORD.search(text, max(0, s - 8), s)
+                if month_word is None:
+                    continue  # "8-2016" alone is no month
+                s = month_word.start()
+                value = _iso(g[1], g[0])
+            elif kind == "day_month_sep":
+                if not DAY_WORD_BEFORE.search(text, max(0, s - 14), s) or published is None:
+                    continue
+                value = _iso(published.year, g[2], g[0])
             elif kind == "words":
                 value = _iso(g[2], g[1], g[0])
             elif kind == "full":
@@ -162,8 +195,8 @@ def extract(doc: Doc) -> list[DateFact]:
                 value = _iso(published.year, g[1], g[0])
             else:
                 before = text[max(0, s - 12) : s]
-                # "Nghị định 144/2021", "số 05/2022": part of a document number
-                if re.search(r"/\s*$", before):
+                # "Nghị định 144/2021", "số 05/2022", "công văn số 2075/SGDĐT": part of a document number
+                if re.search(r"/\s*$|\bsố\s*$", before, re.I) or re.match(r"\s*/\s*[A-ZĐ]", text[e : e + 4]):
                     continue
                 value = _iso(g[0])
             taken[s:e] = b"\x01" * (e - s)

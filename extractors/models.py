@@ -10,6 +10,12 @@ specific place its part of the list names (its own tail first, then its
 ';'-delimited group), the sponsoring organisation in parentheses after it, and
 a canonical key shared across articles (abbreviations expanded, tone marks,
 case, punctuation and leading zeros ignored).
+
+Real text also names models as a numbered slogan after its head (Tổ tự quản
+tàu thuyền "5 không"), restates one with a count ("5 tổ tự quản … thôn A") or
+shortens it (“3 không”), counts or places it unquoted elsewhere ("7 dòng họ tự
+quản …", "mô hình Camera an ninh … tỉnh X"), or gives its place in the sentence
+before ("Tại xã X, …"): these fill the same item.
 """
 
 from __future__ import annotations
@@ -19,14 +25,15 @@ import re
 
 from spacy.tokens import Doc
 
-from extractors.base import Quotes, provenance, quotes, semicolon_part, word_starts
+from extractors.base import Quotes, lower_norm, provenance, quotes, semicolon_part, view, word_starts
+from extractors.names import canonical
 from extractors.places import Mention, places_in, scope_of
-from gazetteer.lexicon import get_lexicon
+from pipeline.nlp.segment import sentence_of
 from pipeline.schema import ModelFact
 from pipeline.text import fold, parse_number
 
 NAME = "models"
-VERSION = "1"
+VERSION = "2"
 REQUIRES = ("text", "norm", "sents", "words", "place_mentions", "main_province")
 ASSIGNS = ("model_quotes",)
 
@@ -52,17 +59,15 @@ _ORG_HEAD = re.compile(
 _PARENS = re.compile(r"\([^()]*\)")
 
 
-def canonical(name: str) -> str:
-    """Cross-article key: "Tổ liên gia an toàn PCCC" = "Tổ liên gia an toàn phòng cháy, chữa cháy"."""
-    expanded = get_lexicon().expand(name.strip(" “”\"'"))
-    key = fold(expanded)
-    key = re.sub(r"[^\w\s]", " ", key)
-    key = re.sub(r"\b0+(\d)", r"\1", key)
-    return " ".join(key.split())
-
-
 def _words(text: str) -> int:
     return len(_PARENS.sub(" ", text).split())
+
+
+# "các mô hình trong phong trào …", "những mô hình, phong trào:": the models' list,
+# "phong trào" only qualifies it
+_MODIFIES_MODEL = re.compile(
+    r"\bmô hình\b(?:(?:\s*(?:,|và|hoặc)\s*)|(?:[^“”\"]{0,60}?\b(?:trong|của|thuộc|gắn với|về|hưởng ứng)\s+))$", re.I
+)
 
 
 def _last_keyword(gap: str) -> tuple[str, int] | None:
@@ -70,6 +75,9 @@ def _last_keyword(gap: str) -> tuple[str, int] | None:
     best = None
     for kind, pattern in (("model", _MODEL), ("other", _NOT_MODEL)):
         for m in pattern.finditer(gap):
+            if (kind == "other" and _MODIFIES_MODEL.search(gap, 0, m.start())
+                    and (_words(gap[m.end() :]) > 3 or _INTRODUCER_END.search(gap))):
+                continue  # "phong trào “X”" right before the quote names the campaign
             if best is None or m.start() > best[2] or (m.start() == best[2] and m.end() > best[3]):
                 best = (kind, _words(gap[m.end() :]), m.start(), m.end())
     return None if best is None else (best[0], best[1])
@@ -110,7 +118,7 @@ def _single_place(mentions: list[Mention]) -> Mention | None:
 
 def _first_word(doc: Doc, start: int, end: int) -> str:
     """The first word (as segmented) of text[start:end], folded: "giáo xứ", "bản"."""
-    text, spans = doc._.text, doc._.words
+    text, spans = view(doc).text, _words_of(doc)
     i = bisect.bisect_right(word_starts(doc), start) - 1
     for j in range(max(i, 0), len(spans)):  # by index: a slice would copy the rest of the words
         s, e = spans[j]
@@ -124,22 +132,36 @@ def _first_word(doc: Doc, start: int, end: int) -> str:
     return ""
 
 
+def _words_of(doc: Doc) -> list[tuple[int, int]]:
+    cached = doc.user_data.get("models.words")
+    if cached is None:
+        cached = doc.user_data["models.words"] = doc._.words
+    return cached
+
+
 _FIGURE_THEN_WORD = re.compile(r"(?<![\w.,/])(\d{1,3}(?:\.\d{3})+|\d+)(?:/\d+)?\s+(?=\w)")
 
 
-def _count_of(doc: Doc, gap: str, part: tuple[int, int], q) -> int | float | None:
+def _count_of(doc: Doc, gap: str, part: tuple[int, int], q, quotes_after: int) -> int | float | None:
     """"1.120 mô hình “X”", else a figure counting what the name's first word names
-    in the same part of the sentence ("9/11 bản" for “Bản không có ma túy”)."""
+    in the same part of the sentence ("9/11 bản" for “Bản không có ma túy”).
+
+    "2 mô hình “A” … và mô hình “B”" counts the list, not instances of A:
+    ``quotes_after`` is the number of quoted names from this one to the sentence's end."""
     adjacent = _COUNT_BEFORE.search(gap)
     if adjacent:
-        return parse_number(adjacent.group(1))
+        value = parse_number(adjacent.group(1))
+        if value is not None and 2 <= value <= quotes_after:
+            return None
+        return value
     head = _first_word(doc, q.inner_start, q.inner_end)
     if not head or head[0].isdigit():
         return None
     found = []
-    for m in _FIGURE_THEN_WORD.finditer(doc._.norm, *part):
+    for m in _FIGURE_THEN_WORD.finditer(view(doc).norm, *part):
         unit = _first_word(doc, m.end(), m.end() + len(head) + 12)
-        if unit == head and not (q.start <= m.start() < q.end):
+        # "11/11 buôn" counts “Buôn làng tự quản”: one syllable naming the head's first
+        if (unit == head or (" " not in unit and unit == head.split()[0])) and not (q.start <= m.start() < q.end):
             found.append(m)
     if not found:
         return None
@@ -147,40 +169,87 @@ def _count_of(doc: Doc, gap: str, part: tuple[int, int], q) -> int | float | Non
     return parse_number(nearest.group(1))
 
 
+# What a numbered slogan in quotes is the name of: “5 không” in Tổ tự quản tàu thuyền "5 không"
+_SLOGAN = re.compile(r"^\d+\s+\w+(?:[\s,]+\w+){0,5}$")
+_HEAD_BEFORE = re.compile(
+    r"(?<![\w])((?:Tổ|Đội|Nhóm|Câu lạc bộ|CLB|Khu dân cư|Dòng họ|Gia đình|Thôn|Xóm|Bản|Ấp|Khu phố|Tổ dân phố|"
+    r"Tuyến phố|Tuyến đường|Chợ|Trường học|Cơ quan|Doanh nghiệp|Giáo xứ|Họ đạo|Làng|Buôn|Phum|Chi hội|Hộ|Cụm)"
+    r"(?:\s+[\w/]+){0,6}?)\s*$"
+)
+# a list item on its own line: "- “…”", "2. “…”"
+_ITEM_START = re.compile(r"\s*(?:[-–•+*]|\d{1,2}[.)]|[a-zđ][.)])?\s*$")
+# a sentence that starts by saying where: "Tại xã X, …"
+_WHERE_FIRST = re.compile(r"\W*(?:Tại|Ở|Trên địa bàn)\s", re.I)
+_HERE = re.compile(r"\W*(?:Tại đây|Ở đây|Nơi đây|Tại địa phương này|Xã này|Phường này|Huyện này)\b", re.I)
+_CLAUSE_BREAK = re.compile(r"\s[-–—]\s|[.!?]\s")
+
+
+def _head_of(text: str, line_start: int, q) -> int | None:
+    """Where the head of a quoted numbered slogan starts (“Tổ tự quản tàu thuyền "5 không"”)."""
+    inner = text[q.inner_start : q.inner_end]
+    if not _SLOGAN.match(inner):
+        return None
+    m = _HEAD_BEFORE.search(text, max(line_start, q.start - 60), q.start)
+    if m is None or not all(w[0].isupper() or w.islower() for w in m.group(1).split()):
+        return None
+    return m.start(1)
+
+
 def extract(doc: Doc) -> list[ModelFact]:
-    norm, text = doc._.norm, doc._.text
+    v = view(doc)
+    norm, text = v.norm, v.text
     all_quotes = Quotes([q for q in quotes(doc) if not q.speech])
+    place_mentions = doc._.place_mentions
+
+    def places_in(_doc: Doc, start: int, end: int) -> list[Mention]:
+        return place_mentions.inside(start, end)
 
     def outside_quotes(mentions: list[Mention]) -> list[Mention]:
         return [m for m in mentions if all_quotes.at(m.start) is None]
 
     by_key: dict[str, tuple[ModelFact, int]] = {}
     model_quotes: dict[int, str] = {}
-    for s_start, s_end in doc._.sents:
+    carry: bool | None = None  # a list of models that goes on into the next line
+    previous_sentence: tuple[int, int] | None = None
+    for s_start, s_end in v.sents:
         sentence_quotes = all_quotes.within(s_start, s_end)
         previous_end = s_start
-        verdict: bool | None = None
+        line_start = norm.rfind("\n", 0, s_start) + 1
+        # a list item on its own line after "… gồm:" (or after the previous item)
+        verdict: bool | None = carry if sentence_quotes and _ITEM_START.match(norm, s_start, sentence_quotes[0].start) else None
+        carry = None
         intro: list[Mention] = []  # places of the part that introduced the current list
         for i, q in enumerate(sentence_quotes):
             gap = norm[previous_end : q.start]
             verdict, decided_here = _is_model(gap, verdict)
             previous_end = q.end
+            head = _head_of(text, line_start, q)
+            if head is not None and not verdict and not _names_another_kind(gap):
+                verdict, decided_here = True, True
             if not verdict:
                 continue
-            name = text[q.inner_start : q.inner_end].strip()
+            start = head if head is not None else q.inner_start
+            end = q.end if head is not None else q.inner_end
+            name = text[start:end].strip()
             # a model has a name: “Camera cộng đồng”, “2 +1”; not scare quotes (“có tên nhưng …”)
-            if not name or not (name[0].isupper() or name[0].isdigit()) or len(name.split()) > 30:
+            if not name or not (name[0].isupper() or name[0].isdigit()) or len(name.split()) > 40:
                 continue
             part = semicolon_part(norm, s_start, s_end, q.start, q.end)
             if decided_here:
                 intro = outside_quotes(places_in(doc, part[0], q.start))
             model_quotes[q.start] = name
 
-            # the place: the item's own tail, else its ';' part, else the list's introduction
+            # the place: the item's own tail (up to a clause break), else its ';' part,
+            # else the list's introduction, else the sentence before ("Tại xã X, …")
             next_start = sentence_quotes[i + 1].start if i + 1 < len(sentence_quotes) else s_end
-            tail = outside_quotes(places_in(doc, q.end, min(next_start, part[1])))
+            tail_end = min(next_start, part[1])
+            brk = _CLAUSE_BREAK.search(norm, q.end, tail_end)
+            tail = outside_quotes(places_in(doc, q.end, brk.start() if brk else tail_end))
             group = outside_quotes(places_in(doc, *part))
             place = _single_place(tail) or _single_place(group) or _single_place(intro)
+            if place is None and previous_sentence is not None and previous_sentence[0] >= line_start:
+                if _WHERE_FIRST.match(norm, previous_sentence[0]) or _HERE.match(norm, s_start):
+                    place = _single_place(outside_quotes(places_in(doc, *previous_sentence)))
 
             sponsor = None
             paren = _PAREN_AFTER.match(text, q.end)
@@ -196,16 +265,144 @@ def extract(doc: Doc) -> list[ModelFact]:
                 place_code=place.unit.code if place and place.unit else None,
                 province=province,
                 province_2025=province_2025,
-                count=_count_of(doc, gap, part, q),
+                count=_count_of(doc, gap, part, q, len(sentence_quotes) - i),
                 canonical=canonical(name),
                 sponsor=sponsor,
                 extractor=f"{NAME}@{VERSION}",
-                **provenance(doc, q.inner_start, q.inner_end),
+                **provenance(doc, start, end),
             )
             rank = _LEVEL_RANK.get(place.level, 3) if place else 4
             by_key[fact.canonical] = _fuller(by_key.get(fact.canonical), fact, rank)
+        if sentence_quotes:
+            tail = norm[sentence_quotes[-1].end : s_end]
+            if verdict and _words(tail) <= 2:
+                carry = True  # the list's last item ends the line: the next line may go on
+        elif _INTRODUCER_END.search(norm[max(s_start, s_end - 16) : s_end].rstrip()) and _is_model(norm[s_start:s_end], None)[0]:
+            carry = True  # "Các mô hình tiêu biểu gồm:" and the items below
+        previous_sentence = (s_start, s_end)
+    facts = _merge_restatements(doc, by_key)
     doc._.model_quotes = model_quotes
-    return sorted((fact for fact, _ in by_key.values()), key=lambda f: f.start)
+    return sorted(facts, key=lambda f: f.start)
+
+
+def _names_another_kind(gap: str) -> bool:
+    found = _last_keyword(gap)
+    return found is not None and found[0] == "other" and found[1] <= _FAR_WORDS
+
+
+# Enough for any real article; bounds the searches below on a page of thousands of quotes.
+_MAX_RESTATED = 64
+_MAX_NAME_WORDS = 40
+
+
+def _merge_restatements(doc: Doc, by_key: dict[str, tuple[ModelFact, int]]) -> list[ModelFact]:
+    """One item per model, also where the text restates it:
+    * “5 tổ tự quản về an ninh trật tự thôn A” restates “Tổ tự quản về an ninh trật tự”
+      with a count (and a place);
+    * a shortened name (“3 không …”) is the model whose name has it from its number on;
+    * "7 dòng họ tự quản về an ninh trật tự" anywhere counts “Dòng họ tự quản về an ninh, trật tự”;
+    * "mô hình Camera an ninh" unquoted in a sentence that names its place."""
+    facts = dict(by_key)
+    # the runs of words from a number on inside each name (“3 không …” shortens
+    # “Khu dân cư 3 không ma túy, tội phạm”), by dictionary
+    by_part: dict[str, str] = {}
+    for key in sorted(facts, key=len):
+        words = key.split()[:_MAX_NAME_WORDS]
+        for i in range(1, len(words) - 1):
+            if words[i][0].isdigit():
+                for j in range(i + 2, len(words) + 1):
+                    by_part.setdefault(" ".join(words[i:j]), key)
+    for key in sorted(facts, key=len, reverse=True):
+        if key not in facts:
+            continue
+        fact, rank = facts[key]
+        number = re.match(r"(\d+) (.+)$", key)
+        if number:
+            words = number.group(2).split()
+            target = next((t for n in range(len(words), 1, -1) if (t := " ".join(words[:n])) in facts and t != key), None)
+            if target is not None:
+                old, old_rank = facts[target]
+                count = old.count if old.count is not None else parse_number(number.group(1))
+                merged = old.model_copy(update={"count": count})
+                if old.place is None and fact.place is not None:
+                    merged = merged.model_copy(update={k: getattr(fact, k) for k in ("place", "place_code", "province", "province_2025")})
+                    old_rank = rank
+                facts[target] = (merged, old_rank)
+                del facts[key]
+                continue
+            longer = by_part.get(key)
+            if longer is not None and longer in facts and longer != key:
+                old, old_rank = facts[longer]
+                facts[longer] = _fuller((old, old_rank), fact.model_copy(update={"name": old.name, "canonical": old.canonical}), rank)
+                del facts[key]
+    for key, (fact, rank) in list(facts.items())[:_MAX_RESTATED]:
+        if fact.count is None:
+            count = _count_anywhere(doc, fact.name)
+            if count is not None:
+                fact = fact.model_copy(update={"count": count})
+        if fact.place is None:
+            place = _place_of_unquoted(doc, fact.name)
+            if place is not None:
+                province, province_2025 = scope_of(doc, place)
+                fact = fact.model_copy(update={"place": place.name, "place_code": place.unit.code if place.unit else None,
+                                               "province": province, "province_2025": province_2025})
+        facts[key] = (fact, rank)
+    return [fact for fact, _ in facts.values()]
+
+
+_WORD = re.compile(r"\w+")
+_NUMBER_BEFORE = re.compile(r"(?<![\w.,/])(\d{1,3}(?:\.\d{3})+|\d+)\s+$")
+
+
+def _find_words(doc: Doc, name: str) -> list[int]:
+    """:func:`_search_words`, once per name and Doc (counts and places look the same name up)."""
+    cache = doc.user_data.setdefault("models.found", {})
+    if name not in cache:
+        cache[name] = _search_words(doc, name)
+    return cache[name]
+
+
+def _search_words(doc: Doc, name: str) -> list[int]:
+    """Where the words of ``name`` occur in a row, whatever the punctuation between them
+    ("an ninh, trật tự" = "an ninh trật tự"): a literal search for the first two words,
+    each hit checked word by word (no regex compiled per name)."""
+    wanted = [w.lower() for w in _WORD.findall(name)]
+    if len(wanted) < 2:
+        return []
+    low, first = lower_norm(doc), f"{wanted[0]} {wanted[1]}"
+    out, pos = [], low.find(first)
+    while pos >= 0:
+        if (pos == 0 or not low[pos - 1].isalnum()) and _WORD.findall(low, pos, pos + 3 * len(name) + 10)[: len(wanted)] == wanted:
+            out.append(pos)
+        pos = low.find(first, pos + 1)
+    return out
+
+
+def _count_anywhere(doc: Doc, name: str) -> int | float | None:
+    """"7 dòng họ tự quản về an ninh trật tự" anywhere counts the model of that name."""
+    if len(_WORD.findall(name)) < 3 or name[0].isdigit():
+        return None
+    for start in _find_words(doc, name):
+        m = _NUMBER_BEFORE.search(doc._.norm, max(0, start - 16), start)
+        if m:
+            return parse_number(m.group(1))
+    return None
+
+
+_MODEL_BEFORE = re.compile(r"\bmô hình\s+$", re.I)
+
+
+def _place_of_unquoted(doc: Doc, name: str) -> Mention | None:
+    """The place of a sentence that names the model unquoted: "mô hình Camera an ninh … tỉnh X"."""
+    for start in _find_words(doc, name):
+        # quoted, that sentence's places were weighed with its items
+        if not _MODEL_BEFORE.search(doc._.norm, max(0, start - 10), start) or quotes(doc).at(start) is not None:
+            continue
+        s_start, s_end = doc._.sents[sentence_of(doc, start)]
+        place = _single_place(places_in(doc, s_start, s_end))
+        if place is not None:
+            return place
+    return None
 
 
 def _fuller(old: tuple[ModelFact, int] | None, new: ModelFact, new_rank: int) -> tuple[ModelFact, int]:

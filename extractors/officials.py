@@ -7,7 +7,10 @@ something anchors it:
   * a position before it ("Thứ trưởng Lê Quốc Hùng") and a surname;
   * a surname and ", <position>" after it ("Nguyễn Văn A, Chủ tịch UBND xã").
 The title is the comma-separated positions written after the name, else the
-one written before it (ANNOTATION.md).  A person with neither rank nor
+one written before it (ANNOTATION.md), with what belongs to a position: its
+organisation in parentheses or after a comma ("(Bộ Công an)", ", Công an tỉnh
+X"), a grassroots position's address (", ấp A, xã B (huyện C)"), the positions
+chained before the name ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh").  A person with neither rank nor
 position (a resident quoted with "Bà") is optional by the guideline and left
 out, as are bylines.  One item per person per article, the fullest record;
 ``person_key`` links the same person across articles.
@@ -20,15 +23,18 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from extractors.base import UPPER, provenance
+import bisect
+from itertools import islice
+
+from extractors.base import UPPER, provenance, word_starts
 from gazetteer import KINDS, get_gazetteer
 from gazetteer.lexicon import get_lexicon
 from pipeline.schema import OfficialFact
 from pipeline.text import fold
 
 NAME = "officials"
-VERSION = "1"
-REQUIRES = ("text", "norm", "sents")
+VERSION = "2"
+REQUIRES = ("text", "norm", "sents", "words")
 ASSIGNS: tuple[str, ...] = ()
 
 _SYL = rf"[{UPPER}][\w'’]*"
@@ -49,7 +55,10 @@ _ORG_WORDS = """ban bộ cục sở phòng đội tổ trạm đồn trại vi�
     tham mưu trị dân vận tuyên giáo kiểm tra nội tư pháp lao động thương binh nông liên hiệp phụ nữ cựu chiến
     thanh niên cộng sản mặt trận chỉ đạo huy quân sự biên khu vực thôn ấp bản phố tự hòa hoà giải tòa toà án sát
     môi trường tội phạm tệ đối ngoại giao xuất nhập cảnh cư trú căn cước dữ liệu gia và trường học đoàn thể
-    lượng nghiệp cơ đặc nhiệm trinh thường trực ủy ban mặt bí thư chùa phật giáo xứ họ thánh thất tịnh xá""".split()
+    lượng nghiệp cơ đặc nhiệm trinh thường trực ủy ban mặt bí thư chùa phật giáo xứ họ thánh thất tịnh xá số
+    phó viên tiểu khu khóm xóm làng buôn phum sóc nhân khẩu dục hóa hoá thể thao du lịch khoa nghệ tài chính
+    kế hoạch đầu y tế đào ngoại truyền nguyên nông nghiệp thương vận tải ty cổ phần hữu hạn lâm thủy thuỷ lợi sản
+    ngân hàng kho bạc thuế hải quan thống kê bưu điện lực tiểu học triển""".split()
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +67,7 @@ def _vocab() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
     ranks = "|".join(re.escape(r) for r in sorted(set(lex.ranks.values()), key=len, reverse=True))
     heads = "|".join(re.escape(p) for p in lex.positions)
     rank_before = re.compile(rf"(?<!\w)(?P<rank>(?i:{ranks}))\s+$")
-    position = re.compile(rf"(?:{heads})(?!\w)|{_SYL} trưởng(?!\w)", re.I)
+    position = re.compile(rf"(?:{heads})(?!\w)|(?-i:{_SYL}) trưởng(?!\w)", re.I)
     # unit words ("thị trấn") belong to titles; the syllables of positions do
     # not on their own ("chủ" of "Chủ tịch" would swallow "chủ trì")
     words = set(_ORG_WORDS)
@@ -67,23 +76,97 @@ def _vocab() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
     return rank_before, position, frozenset(words)
 
 
-def _title_span(text: str, start: int, limit: int) -> tuple[int, int] | None:
+# Verbs and words that end a title written after a name ("…, Chủ tịch UBND xã cho biết"):
+# single words, and pairs whose first word also occurs in names ("phát biểu", not "phát triển").
+_STOP_WORDS = frozenset(
+    """nói nhấn khẳng yêu đề trao tặng thăm dự làm được là đã đang sẽ cùng với tại trong khi đến đi lên xuống ra
+    vào cũng vẫn còn luôn thì mà nhưng hay hoặc để do bởi vì nên rằng như này đó kể động chúc quán lưu mong bày
+    cảm nêu tiếp trực ghi biểu đánh chia ông bà anh chị""".split()
+)
+_STOP_PAIRS = frozenset(
+    ["cho biết", "phát biểu", "kiểm tra", "chủ trì", "báo cáo", "thông tin", "trả lời", "chỉ ra",
+     "tham dự", "tham gia", "chỉ rõ", "cho rằng", "cho hay"]
+)
+_UNIT_WORD_BEFORE = re.compile(r"(?:tỉnh|huyện|quận|xã|phường|thị trấn|thị xã|thành phố|ấp|thôn|bản)\s+$", re.I)
+_MAX_EXTENSION_WORDS = 20
+# speech verbs a title written after a name often runs into
+_SAYS = frozenset("cho phát nói chia nhấn khẳng".split())
+
+
+def _extension(text: str, pos: int, limit: int, org_words: frozenset[str]) -> int | None:
+    """"Trưởng ban chỉ đạo thực hiện phong trào … Trung ương;": a title that runs on
+    through a verb inside an organisation's name, up to the next punctuation.  Taken
+    only when at most two words in it are no organisation words, more of it are, it
+    ends on an organisation's word or a name, and no verb that ends a title is in it."""
+    end, n, other, org = pos, 0, 0, 0
+    last_is_org = False
+    words = list(islice(_WORD.finditer(text, pos, limit), _MAX_EXTENSION_WORDS + 2))
+    for i, m in enumerate(words):
+        w = m.group(0)
+        if w in "-–":
+            continue  # "Sở Văn hóa - Thể thao và Du lịch"
+        if not w[0].isalnum():
+            return end if w in ",;.:(" and org >= 2 and other <= 2 and last_is_org else None
+        stop = w.endswith(".") and w[:-1].isalnum()
+        if stop:
+            w = w[:-1]  # the sentence's full stop glued to the word
+        low = w.lower()
+        pair = f"{low} {words[i + 1].group(0).lower()}" if i + 1 < len(words) else low
+        if low in _STOP_WORDS or pair in _STOP_PAIRS:
+            # "… Cửa khẩu Cha Lo cho biết": a verb of saying may end it too
+            return end if low in _SAYS and end > pos and org >= 2 and other <= 1 else None
+        last_is_org = w[0].isupper() or w[0].isdigit() or low in org_words
+        if last_is_org:
+            org += 1
+        else:
+            other += 1
+        n += 1
+        end = m.start() + len(w)
+        if n > _MAX_EXTENSION_WORDS:
+            return None
+        if stop:
+            break
+    # a title ends on an organisation's word or name, not on a verb
+    return end if org >= 2 and other <= 2 and last_is_org else None
+
+
+def _title_span(text: str, start: int, limit: int, *, after_name: bool = False) -> tuple[int, int] | None:
     """One position phrase from ``start``: positions ("Phó Giám đốc"), capitalised
-    names, numbers and organisation words; stops at punctuation or any other word."""
+    names, numbers and organisation words; stops at punctuation or any other word
+    (after a name: unless the phrase runs on to punctuation, see ``_extension``)."""
     _, position, org_words = _vocab()
     first = last = None
     pos, n = start, 0
     while n < _MAX_TITLE_WORDS:
         m = _WORD.search(text, pos, limit)
+        if m is not None and m.group(0) in ("-", "–") and first is not None:
+            # "Sở Văn hóa - Thể thao và Du lịch": a dash between the words of one name
+            nxt = _WORD.search(text, m.end(), limit)
+            if nxt and nxt.group(0)[0].isalnum() and (nxt.group(0)[0].isupper() or nxt.group(0).lower() in org_words) \
+                    and not position.match(text, nxt.start(), limit):
+                m = nxt
         if m is None or not m.group(0)[0].isalnum():
             break
         head = position.match(text, m.start(), limit)
+        word = m.group(0)
+        nxt = _WORD.match(text, m.end() + 1) if text[m.end() : m.end() + 1] == " " else None
+        if not head and nxt and f"{word.lower()} {nxt.group(0).lower()}" in _STOP_PAIRS:
+            break  # "… xã Quế Thọ thông tin thêm": "thông" is no part of the title here
         if head:
             end = head.end()
-        elif m.group(0)[0].islower() and m.group(0).lower() not in org_words:
-            break
+        elif word[0].islower() and word.lower() not in org_words:
+            if _UNIT_WORD_BEFORE.search(text, max(start, m.start() - 12), m.start()) and re.match(
+                    rf"\s+{_SYL}", text[m.end() : m.end() + 3]):
+                end = m.end()  # "tỉnh long An": a name written with a lower-case syllable
+            elif after_name and first is not None and (ext := _extension(text, m.start(), limit, org_words)):
+                first, last = first, ext
+                break
+            else:
+                break
         else:
             end = m.end()
+        if word.endswith(".") and not re.match(r"\.\w", text[end - 1 : end + 1]):
+            end -= 1  # "… huyện Con Cuông.": the sentence's full stop
         first = m.start() if first is None else first
         last = pos = end
         n += 1
@@ -94,18 +177,41 @@ def _title_span(text: str, start: int, limit: int) -> tuple[int, int] | None:
     return first, last - (len(trailing.group(0)) if trailing else 0)
 
 
+# What may follow a position after a comma and belongs to it: its organisation
+# ("Trưởng phòng PV28, Công an tỉnh X") or its address ("Tổ trưởng Tổ … số 23, ấp A, xã B").
+_ORG_OR_UNIT = re.compile(
+    r"(?:Công an|UBND|Ủy ban|Uỷ ban|HĐND|Hội đồng|Bộ|Sở|Cục|Tổng cục|Ban|Huyện ủy|Huyện uỷ|Tỉnh ủy|Tỉnh uỷ|Thành ủy|"
+    r"Thành uỷ|Đảng ủy|Đảng uỷ|Quận ủy|Quận uỷ|BĐBP|Bộ đội|Bộ Chỉ huy|Đồn|Trạm|Viện|Hội|Đoàn|MTTQ|Mặt trận|Liên đoàn|"
+    r"Văn phòng|Phòng|Trường|Bệnh viện|Tòa án|Toà án|Cảnh sát|Quân khu|Học viện|"
+    r"(?i:ấp|thôn|bản|xóm|khu phố|tổ dân phố|xã|phường|thị trấn|huyện|quận|thị xã|tỉnh|thành phố))(?!\w)"
+)
+_PAREN_ORG = re.compile(r"\s*\(([^()]{2,60})\)")
+
+
+def _with_paren(text: str, span: tuple[int, int], limit: int) -> tuple[int, int]:
+    """"Phó Cục trưởng Cục X (Bộ Công an)": the organisation in parentheses belongs to the title."""
+    m = _PAREN_ORG.match(text, span[1], limit)
+    if m and _ORG_OR_UNIT.match(m.group(1).strip()):
+        return span[0], m.end()
+    return span
+
+
 def _titles_after(text: str, pos: int, limit: int) -> list[tuple[int, int]]:
     """", Phó Giám đốc Công an tỉnh X, Ủy viên …": the span of every comma-separated position."""
     _, position, _ = _vocab()
     spans: list[tuple[int, int]] = []
     end = pos
     while True:
-        comma = re.match(r"\s*,\s*" if spans else r"\s*(?:,|\s[-–]\s)\s*", text[end:limit])
-        if not comma or not position.match(text, end + comma.end()):
+        comma = re.match(r"\s*(?:,|\s[-–]\s)\s*", text[end:limit])
+        if not comma:
             break
-        span = _title_span(text, end + comma.end(), limit)
+        at = end + comma.end()
+        if not (position.match(text, at) or (spans and _ORG_OR_UNIT.match(text, at))):
+            break
+        span = _title_span(text, at, limit, after_name=True)
         if span is None:
             break
+        span = _with_paren(text, span, limit)
         spans.append(span)
         end = span[1]
     return spans
@@ -136,7 +242,7 @@ def _title_before(text: str, clause_start: int, name_start: int) -> tuple[int, i
         if any(_looks_like_person(p.group(0)) and not position.match(between, p.start())
                for p in _PERSON_RE.finditer(between)):
             continue  # another person's name in between
-        return m.start(), m.start() + len(between.rstrip())
+        return m.start(), m.start() + len(between.rstrip(" -–"))
     return None
 
 
@@ -152,17 +258,20 @@ def extract(doc: Doc) -> list[OfficialFact]:
     rank_before, _, _ = _vocab()
     lex = get_lexicon()
     people: dict[str, OfficialFact] = {}
+    spans, starts = doc._.words, word_starts(doc)
 
     for s_start, s_end in doc._.sents:
         for m in _PERSON_RE.finditer(norm, s_start, s_end):
             ns, ne = _name_span(norm, m.start(), m.end(), lex.honorifics)
-            if ne is None:
-                continue
+            if ne is None or _cuts_a_word(spans, starts, ne):
+                continue  # "Bí thư Đoàn Thanh niên": "Thanh" belongs to the word "Thanh niên"
             name = text[ns:ne]
             lead_start = max(s_start, ns - 40)
             lead = norm[lead_start:ns]
             if fold(name) in _NOT_OFFICIALS or (_PLACE_WORD_BEFORE.search(lead) and _names_a_place(name)):
                 continue
+            if fold(name) in get_gazetteer().province_names() and not rank_before.search(lead):
+                continue  # "Giám đốc Công an Hà Nội": the organisation's province, not a person
             rank_m = rank_before.search(lead)
             rank = lex.ranks.get(fold(rank_m.group("rank"))) if rank_m else None
             # what comes before the rank (or the name): a position, an honorific
@@ -174,6 +283,8 @@ def extract(doc: Doc) -> list[OfficialFact]:
                 comma = clause_start - 1
                 prev_start = max([s_start] + [norm.rfind(c, s_start, comma) + 1 for c in ",;:("])
                 before = _title_before(norm, prev_start, comma)
+            if before is not None:
+                before = _chained_before(norm, s_start, before)
             has_surname = fold(name.split()[0]) in lex.surnames
             honorific = _HONORIFIC.search(norm, max(s_start, head_end - 12), head_end)
             if rank is None and not (has_surname and (after or before)):
@@ -192,6 +303,37 @@ def extract(doc: Doc) -> list[OfficialFact]:
             )
             people[fact.person_key] = _fuller(people.get(fact.person_key), fact)
     return sorted(people.values(), key=lambda f: f.start)
+
+
+_MAX_CHAINED = 4  # positions before one name; bounds the walk back on a pathological sentence
+
+
+def _chained_before(norm: str, s_start: int, span: tuple[int, int]) -> tuple[int, int]:
+    """"Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh Nguyễn Văn A": the positions chained by
+    commas before the one right before the name, each a whole clause from its head."""
+    start = span[0]
+    for _ in range(_MAX_CHAINED):
+        if norm[start - 2 : start] != ", ":
+            break
+        comma = start - 2
+        prev_start = max([s_start] + [norm.rfind(c, s_start, comma) + 1 for c in ",;:("])
+        while prev_start < comma and norm[prev_start].isspace():
+            prev_start += 1
+        prev = _title_before(norm, prev_start, comma)
+        if prev is None or prev[1] != comma:
+            break
+        # the clause must be the position alone, not "Dự hội nghị có Phó Bí thư …"
+        lead = norm[prev_start : prev[0]].strip()
+        if lead and not _HONORIFIC.search(lead + " ") and not re.search(r"(?:có|gồm|của|cùng|và|với)$", lead):
+            break
+        start = prev[0]
+    return start, span[1]
+
+
+def _cuts_a_word(spans: list[tuple[int, int]], starts: list[int], end: int) -> bool:
+    """Does a name ending at ``end`` end inside a word of the segmenter's?"""
+    i = bisect.bisect_right(starts, end - 1) - 1
+    return i >= 0 and spans[i][1] > end
 
 
 def _looks_like_person(run: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +94,7 @@ class Report:
     published_right: int = 0
     published_total: int = 0
     missing_docs: list[str] = field(default_factory=list)
+    published_errors: list[str] = field(default_factory=list)
 
     @property
     def published_accuracy(self) -> float | None:
@@ -148,9 +149,15 @@ def _show(item: dict, kind: str) -> str:
     return " ".join(str(item.get(f)) for f in fields)
 
 
-def score(gold: Iterable[dict], predicted: Iterable[dict]) -> Report:
-    """Score predicted article records against gold ones, matched by ``doc``."""
+def score(gold: Iterable[dict], predicted: Iterable[dict], *, metadata_published: Mapping[str, object] | None = None) -> Report:
+    """Score predicted article records against gold ones, matched by ``doc``.
+
+    ``metadata_published``: the date the page's metadata (a manifest) gives per doc.  A
+    gold article whose ``published`` is null although its metadata gives a date is not
+    scored on ``published``: the annotator could not confirm that date from the page
+    (a metadata date that only names a month is written as its first day)."""
     preds = {p["doc"]: p for p in predicted}
+    metadata_published = metadata_published or {}
     report = Report({kind: KindScore() for kind in KINDS})
     for g in gold:
         p = preds.get(g["doc"])
@@ -159,8 +166,13 @@ def score(gold: Iterable[dict], predicted: Iterable[dict]) -> Report:
             p = {"doc": g["doc"], "published": None}
         for kind in KINDS:
             _match(kind, g.get(kind, []), p.get(kind, []), report.kinds[kind], g["doc"])
+        if g.get("published") is None and metadata_published.get(g["doc"]) is not None:
+            continue
         report.published_total += 1
-        report.published_right += int(g.get("published") == p.get("published"))
+        right = g.get("published") == p.get("published")
+        report.published_right += int(right)
+        if not right:
+            report.published_errors.append(f"{g['doc']}: published gold={g.get('published')!r} got={p.get('published')!r}")
     return report
 
 

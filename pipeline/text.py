@@ -14,7 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["UPPER", "nfc", "retone", "fold", "ascii_fold", "parse_number"]
+__all__ = ["UPPER", "nfc", "retone", "fold", "ascii_fold", "parse_number", "format_number"]
 
 # Upper-case Latin letters, Vietnamese ones included, for regex classes: a range
 # such as "À-Ỹ" would also take every lower-case letter that lies between.
@@ -102,3 +102,17 @@ def parse_number(token: str) -> int | float | None:
             return float(f"{int(whole)}.{frac}")
         return int(whole)
     return None
+
+
+def format_number(value: int | float | None) -> str:
+    """The inverse of :func:`parse_number`: 1670 -> "1.670", 92.6 -> "92,6", 1120.0 -> "1.120"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    whole, _, frac = repr(value).partition(".")
+    if "e" in frac or "e" in whole:              # 1e+22: not a figure anyone writes out
+        return repr(value)
+    return f"{int(whole):,}".replace(",", ".") + ("," + frac if frac else "")

@@ -25,6 +25,7 @@ from pipeline.batch.run import (ENV_GROUP, ENV_VERSIONS, InlineExecutor, current
                             select_stale)
 from pipeline.schema import KINDS
 from pipeline.store import Store
+from extractors.dates import VERSION as DATES_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus" / "articles"
@@ -298,19 +299,19 @@ def test_an_article_that_can_no_longer_be_cleaned_fails_with_its_reason(bundled,
     with sqlite3.connect(path) as conn:
         victim, key, raw = conn.execute("SELECT id, key, raw FROM articles ORDER BY id LIMIT 1 OFFSET 2").fetchone()
         conn.execute("UPDATE articles SET raw = ? WHERE id = ?", [zlib.compress(b"\x00\x01\x02 not text \x00" * 50), victim])
-    env = _env(**{ENV_VERSIONS: "dates=2"})  # all articles stale for dates
+    env = _env(**{ENV_VERSIONS: "dates=99"})  # all articles stale for dates
     result = cli("process", "--db", str(path), env=env)
     assert result.returncode == 1
     assert f"vnfacts: {key}: binary data, not text" in result.stderr
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT source, reason, resolved FROM failures").fetchall() == \
             [(key, "binary data, not text", 0)]
-        done = conn.execute("SELECT article_id FROM extractions WHERE kind = 'dates' AND version = '2'").fetchall()
+        done = conn.execute("SELECT article_id FROM extractions WHERE kind = 'dates' AND version = '99'").fetchall()
         assert sorted(a for (a,) in done) == sorted(a for (a,) in conn.execute(
             "SELECT id FROM articles WHERE id != ?", [victim]))
         # the failed article keeps its previous facts, still marked with their version
         assert conn.execute("SELECT version FROM extractions WHERE article_id = ? AND kind = 'dates'",
-                            [victim]).fetchone() == ("1",)
+                            [victim]).fetchone() == (DATES_VERSION,)
     # a rerun retries it and does not record the same failure twice
     again = cli("process", "--db", str(path), env=env)
     assert again.returncode == 1

@@ -47,10 +47,40 @@ def test_dateline_gives_the_publication_date_and_leaves_the_text():
         ("2024-01-31", date(2024, 1, 31)),
         ("Trong 3 năm (2020- 2023), xã đã làm", None),
         ("31/02/2024", None),
+        # "Cập nhật lúc" and a time before the weekday, the zone after
+        ("Cập nhật lúc 17:05, Thứ Bảy, 14/03/2020 (GMT+7)", date(2020, 3, 14)),
+        ("Cập nhật, 07:40, Chủ nhật, 06/10/2024 (GMT+7)", date(2024, 10, 6)),
+        # a print button, a view counter, a share button on the line
+        ("Print Thứ Năm, 11/04/2019 15:02", date(2019, 4, 11)),
+        ("Thứ Ba, 03/12/2024 - 10:20 | 512 lượt xem | Chia sẻ:", date(2024, 12, 3)),
+        # the month in words
+        ("Thứ Hai, 4 Tháng Mười Hai, 2023", date(2023, 12, 4)),
+        ("Chủ nhật, 7 Tháng Tư, 2024 1.024 lượt xem", date(2024, 4, 7)),
+        ("Ngày đăng: 09-05-2021", date(2021, 5, 9)),
+        # prose that starts with a date is not a dateline
+        ("Ngày 14/02/2021, Công an xã đã ra mắt tổ tự quản", None),
+        ("Ngày 3 Tháng Tư, 2024 đoàn công tác đến thăm xã", None),
     ],
 )
 def test_parse_dateline(line, expected):
     assert parse_dateline(line) == expected
+
+
+def test_dateline_sharing_its_line_with_a_byline_right_after_the_headline():
+    page = "Tiêu đề của bài báo này khá dài\nThứ Tư, 12/06/2024 08:15 Minh Châu - Hồng Nhung\n" + BODY
+    article = clean_text(page)
+    assert article.published == date(2024, 6, 12)
+    assert "Minh Châu" not in article.text
+    # past the first paragraph, a line that starts with a date and goes on is the article's
+    later = clean_text("Tiêu đề của bài báo này khá dài\n" + BODY + "\nThứ Tư, 12/06/2024 08:15 Minh Châu - Hồng Nhung")
+    assert later.published is None
+
+
+def test_a_clock_line_above_an_older_dateline_is_not_the_publication_date():
+    page = "Thứ Sáu, 16/01/2026 08:10\nMột tiêu đề đủ dài của bài báo này\n15/03/2024 09:00\n" + BODY
+    assert clean_text(page).published == date(2024, 3, 15)
+    assert clean_text("Hôm nay: Thứ Sáu, 16/01/2026\nMột tiêu đề đủ dài của bài báo này\n" + BODY).published is None
+    assert clean_text("Thứ Sáu, 16/01/2026 | Liên hệ | Đăng nhập\nMột tiêu đề đủ dài của bài báo này\n" + BODY).published is None
 
 
 def test_teaser_block_and_everything_after_it_is_dropped():

@@ -46,3 +46,14 @@ def test_places_match_on_name_and_level():
     pred = [_doc(places=[{"name": "Lạng Sơn", "level": "tỉnh", "province": "Lạng Sơn"}])]
     s = score(gold, pred).kinds["places"]
     assert (s.tp, s.fp, s.fn) == (1, 0, 1)
+
+
+def test_published_is_not_scored_where_the_gold_cannot_confirm_a_metadata_date():
+    gold = [{"doc": "a", "published": None}, {"doc": "b", "published": None}, {"doc": "c", "published": "2024-03-05"}]
+    pred = [{"doc": "a", "published": "2024-03-01"}, {"doc": "b", "published": "2024-03-01"},
+            {"doc": "c", "published": "2024-03-06"}]
+    # "a" has a month-only metadata date: not scored; "b" has none, so a predicted date is wrong
+    report = score(gold, pred, metadata_published={"a": "2024-03-01"})
+    assert (report.published_right, report.published_total) == (0, 2)
+    assert report.published_errors == ["b: published gold=None got='2024-03-01'",
+                                       "c: published gold='2024-03-05' got='2024-03-06'"]

@@ -46,6 +46,38 @@ def test_not_counts(facts_of, text):
     assert counts(facts_of(text)) == []
 
 
+def test_ratios_decimals_and_glued_measures(facts_of):
+    f = facts_of("Toàn huyện có 2.140/2.236 hộ ký cam kết, rừng rộng 48,7km2 và 1.250 ha; "
+                 "tiếp nhận hơn 2.600 tin báo, tố giác; dân số 9.874 người, trong số 3.020 người là đồng bào.")
+    assert counts(f) == [(2140, 2236, "hộ", None), (48.7, None, "km2", None), (1250, None, "ha", None),
+                         (2600, None, "tin", "hơn"), (9874, None, "người", None), (3020, None, "người", None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nhà văn hóa thôn Hòa Sơn 2 những năm qua luôn sáng đèn.",
+        "Bản Nà Lừa 1 cách trung tâm huyện rất xa.",
+        "Cửa hàng ở 27 phố Lò Sũ và 8 phường Phúc Tân đều mở cửa.",
+        "Đoàn về tổ dân phố Đồng Tâm 3 các ngày cuối tuần.",
+        "Xe máy BKS: 36 B4-512.07 và xe biển kiểm soát 30F-123.45 bị giữ.",
+        "Hội nghị Trung ương 8 khoá XIII bàn về nhà số 48 đường số 9 và 131 đường số 6.",
+    ],
+)
+def test_a_number_in_or_before_a_name_is_no_count(facts_of, text):
+    assert counts(facts_of(text)) == []
+
+
+def test_a_number_followed_by_a_verb_is_no_count(facts_of):
+    f = facts_of("Buổi lễ có hơn 300 tham dự; năm qua 14 ra mắt và 6 vụ xảy ra, với 120 người tham dự.")
+    assert counts(f) == [(6, None, "vụ", None), (120, None, "người", None)]
+
+
+def test_a_number_before_a_list_of_units_or_a_distance_counts(facts_of):
+    f = facts_of("Hỗ trợ 3 xã Quang Kim, Bản Vược, Cốc Mỳ; thôn Pạc Bó cách trung tâm xã Trường Hà 7 km.")
+    assert counts(f) == [(3, None, "xã", None), (7, None, "km", None)]
+
+
 def test_numbers_inside_quoted_speech_still_count(facts_of):
     f = facts_of("Ông Nguyễn Văn An, Chủ tịch UBND xã cho biết: “Năm nay xã đã lắp 25 camera an ninh. Người dân rất đồng tình.”")
     assert counts(f) == [(25, None, "camera", None)]
@@ -72,6 +104,29 @@ def test_date_forms(facts_of):
 def test_day_without_year_takes_publication_year(facts_of):
     assert [d.value for d in facts_of("Sáng 19/5, đoàn công tác đến xã.", published=date(2025, 5, 20)).dates] == ["2025-05-19"]
     assert facts_of("Sáng 19/5, đoàn công tác đến xã.").dates == []
+
+
+def test_days_written_with_a_dot_or_a_dash_take_the_publication_year(facts_of):
+    f = facts_of("Ngày 14.3, tổ ra mắt; sáng 9-10 đoàn kiểm tra và tối 30.4 tổ tuần tra; mỗi tổ có từ 2-3 người, 4.5 giờ.",
+                 published=date(2021, 11, 2))
+    assert [d.value for d in f.dates] == ["2021-03-14", "2021-10-09", "2021-04-30"]
+    assert facts_of("Ngày 14.3, tổ ra mắt.").dates == []  # no publication year to give it
+
+
+def test_months_and_periods_written_with_a_dash_or_mixed(facts_of):
+    f = facts_of("Tháng 11-2018, xã lập tổ tự quản; từ năm 2015 đến tháng 6/2021 và từ tháng 4/2019 đến năm 2023, "
+                 "6 tháng đầu năm 2024 tổ làm tốt.")
+    assert [d.value for d in f.dates] == ["2018-11", "2015/2021-06", "2019-04/2023", "2024"]
+
+
+def test_a_range_of_days_in_one_month(facts_of):
+    f = facts_of("Từ ngày 3 đến ngày 9/10/2022 và 14-16/4/2023, đoàn công tác làm việc tại xã.")
+    assert [d.value for d in f.dates] == ["2022-10-03/2022-10-09", "2023-04-14/2023-04-16"]
+
+
+def test_a_number_of_a_document_is_no_year(facts_of):
+    f = facts_of("Theo công văn số 2031/SGDĐT-KT và văn bản số 1998 của Sở, năm 2019 xã làm tốt.")
+    assert [d.value for d in f.dates] == ["2019"]
 
 
 def test_dates_inside_document_names_are_left_out(facts_of):

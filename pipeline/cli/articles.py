@@ -20,6 +20,12 @@ def extract(
     """Print one JSON line of facts per input, in the ANNOTATION.md format.
 
     A failed input gets one line on stderr instead (vnfacts: PATH: reason); exit code 1 if any failed.
+    Dates in the output are ISO (YYYY-MM-DD).
+
+    Examples:
+
+        vnfacts extract corpus/articles/002_0b031385d2167ee9.txt
+        vnfacts extract saved-pages/ > facts.jsonl
     """
     from pipeline.trip import Trip
 
@@ -36,10 +42,15 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="article files or directories")],
     db: DbOption = None,
 ) -> None:
-    """Store articles and their facts in the SQLite store.
+    """Store articles and their facts in the SQLite store (created if it is not there).
 
     Folders are walked with their subfolders (.txt, .html, .htm, .xhtml, no extension).  A failed
     input is kept in the failures table with its bytes and reason; exit code 1 if any failed.
+
+    Examples:
+
+        vnfacts ingest corpus/articles
+        vnfacts ingest saved-pages/ --db data/nghe-an.db
     """
     from pipeline.store import Store
     from pipeline.trip import Trip
@@ -87,20 +98,29 @@ def evaluate(
     errors: Annotated[bool, typer.Option("--errors", help="list every miss, false positive and wrong attribute")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
 ) -> None:
-    """Score extraction against gold: P/R/F1 and attribute accuracy per kind."""
+    """Score extraction against gold: P/R/F1 and attribute accuracy per kind.
+
+    Examples:
+
+        vnfacts eval corpus/gold/seeds.jsonl
+        vnfacts eval corpus/heldout/gold.jsonl corpus/heldout/articles --errors
+        vnfacts eval corpus/gold/seeds.jsonl predictions.jsonl --json
+    """
     from pipeline.evaluate import load_jsonl, score
     from pipeline.trip import Trip
 
     gold_items = load_jsonl(gold)
     if predictions and len(predictions) == 1 and predictions[0].suffix == ".jsonl":
         predicted = load_jsonl(predictions[0])
+        metadata = {}
     else:
         paths = predictions or [gold.parent.parent / "articles", gold.parent / "articles"]
         paths = [p for p in paths if p.exists()]
         wanted = {g["doc"] for g in gold_items}
-        predicted = [outcome.facts.annotation()
-                     for _, outcome in Trip().run_paths(paths, want=lambda source: source.doc in wanted) if outcome.ok]
-    report = score(gold_items, predicted)
+        outcomes = list(Trip().run_paths(paths, want=lambda source: source.doc in wanted))
+        predicted = [outcome.facts.annotation() for _, outcome in outcomes if outcome.ok]
+        metadata = {source.doc: source.published for source, _ in outcomes}
+    report = score(gold_items, predicted, metadata_published=metadata)
     if as_json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -120,3 +140,5 @@ def evaluate(
         for s in report.kinds.values():
             for line in s.errors:
                 print(line)
+        for line in report.published_errors:
+            print(line)

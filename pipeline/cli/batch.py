@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
-from pipeline.cli.options import DbOption, command, err, fail_line, out
+from pipeline.cli.options import DbOption, command, err, fail_line, open_store, out
 
 
 class ExecutorName(str, Enum):
@@ -53,11 +53,19 @@ def process(
     progress: ProgressOption = None,
     bulk: BulkOption = True,
 ) -> None:
-    """Extract the facts of every article that has none for the current extractor versions."""
-    from pipeline.batch.run import current_versions, select_stale
-    from pipeline.store import Store
+    """Extract the facts of every article that has none for the current extractor versions.
 
-    store = Store(db)
+    The store must exist (a mistyped --db is said so, exit code 3, and nothing is created).
+
+    Examples:
+
+        vnfacts process --db data/vnfacts.db --workers 2
+        vnfacts process --executor dask --scheduler tcp://10.0.0.5:8786
+        vnfacts process --per-article   # a transaction per article, search index kept row by row
+    """
+    from pipeline.batch.run import current_versions, select_stale
+
+    store = open_store(db, create=False)
     versions = current_versions()
     _run(store, select_stale(store, versions), versions, executor, workers, scheduler, progress, "process", bulk)
 
@@ -66,8 +74,8 @@ def process(
 def reprocess(
     db: DbOption = None,
     everything: Annotated[bool, typer.Option("--all", help="every article")] = False,
-    since: Annotated[Optional[str], typer.Option("--since", help="articles ingested on or after DATE")] = None,
-    published_since: Annotated[Optional[str], typer.Option("--published-since", help="articles published on or after DATE")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="articles ingested on or after DATE (YYYY-MM-DD)")] = None,
+    published_since: Annotated[Optional[str], typer.Option("--published-since", help="articles published on or after DATE (YYYY-MM-DD)")] = None,
     site: Annotated[Optional[str], typer.Option("--site", help="articles of this site (e.g. antv.gov.vn)")] = None,
     workers: WorkersOption = 1,
     executor: ExecutorOption = ExecutorName.local,
@@ -75,13 +83,21 @@ def reprocess(
     progress: ProgressOption = None,
     bulk: BulkOption = True,
 ) -> None:
-    """Redo the chosen articles entirely (clean from the raw input, then extract), whatever their versions."""
+    """Redo the chosen articles entirely (clean from the raw input, then extract), whatever their versions.
+
+    Dates are YYYY-MM-DD; filters combine (AND).  Fact ids stay the same where the facts do.
+
+    Examples:
+
+        vnfacts reprocess --all
+        vnfacts reprocess --since 2025-06-01 --workers 2
+        vnfacts reprocess --published-since 2024-01-01 --site antv.gov.vn
+    """
     from pipeline.batch.run import current_versions, select_chosen
-    from pipeline.store import Store
 
     if not (everything or since or published_since or site):
         raise typer.BadParameter("choose the articles: --all, --since DATE, --published-since DATE or --site SITE")
-    store = Store(db)
+    store = open_store(db, create=False)
     selection = select_chosen(store, everything=everything, since=_check_date(since),
                               published_since=_check_date(published_since), site=site)
     _run(store, selection, current_versions(), executor, workers, scheduler, progress, "reprocess", bulk)

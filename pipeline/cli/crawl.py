@@ -116,7 +116,13 @@ def crawl(
     site: Site = None,
     robots: Robots = True,
 ) -> None:
-    """Discover articles (feeds, sitemaps, listing pages), fetch and ingest them; resumable."""
+    """Discover articles (feeds, sitemaps, listing pages), fetch and ingest them; resumable.
+
+    Examples:
+
+        vnfacts crawl https://congannghean.vn/ --max-pages 200
+        vnfacts crawl https://antv.gov.vn/sitemap.xml --since 2024-01-01 --delay 2
+    """
     _run("crawl", start_urls, db, max_pages, since, delay, timeout, retries, max_bytes, user_agent, site, robots)
 
 
@@ -132,5 +138,11 @@ def fetch(
     site: Site = None,
     robots: Robots = True,
 ) -> None:
-    """Fetch the given article pages and ingest them (re-fetching stored ones with a conditional GET)."""
+    """Fetch the given article pages and ingest them (re-fetching stored ones with a conditional GET).
+
+    Examples:
+
+        vnfacts fetch https://baothanhhoa.vn/some-article-123.htm
+        vnfacts fetch URL1 URL2 --db data/vnfacts.db --delay 2
+    """
     _run("fetch", urls, db, None, None, delay, timeout, retries, max_bytes, user_agent, site, robots)

@@ -9,7 +9,10 @@ The metadata (titles and descriptions in Vietnamese and English, facets, full
 text search, plugin configuration) is ``pipeline/query/datasette/metadata.yml``; the
 canned queries' SQL comes from ``pipeline.query`` so that the browser and the
 command line answer with the same statements.  ``pipeline/query/datasette/plugins``
-adds the SQL functions, the highlighted figures and the map of places.
+adds the reader (one page per article), the SQL functions, the links from rows
+to their sentences, the highlighted figures and the map of places;
+``templates/`` are Datasette's own with Vietnamese labels (0.65 has no
+translations), ``static/vnfacts.css`` the widths and colours.
 """
 
 from __future__ import annotations
@@ -25,10 +28,14 @@ import yaml
 
 from pipeline.query import queries as query
 
-__all__ = ["DATASETTE_DIR", "PLUGINS_DIR", "METADATA_FILE", "CANNED_QUERIES", "metadata", "command", "main"]
+__all__ = ["DATASETTE_DIR", "PLUGINS_DIR", "TEMPLATES_DIR", "STATIC_DIR", "METADATA_FILE", "CANNED_QUERIES",
+           "metadata", "command", "main"]
 
 DATASETTE_DIR = Path(__file__).parent / "datasette"
 PLUGINS_DIR = DATASETTE_DIR / "plugins"
+TEMPLATES_DIR = DATASETTE_DIR / "templates"
+STATIC_DIR = DATASETTE_DIR / "static"
+STATIC_MOUNT = "vnfacts-static"
 METADATA_FILE = DATASETTE_DIR / "metadata.yml"
 
 # Name -> SQL, shown in this order on the database page.
@@ -39,15 +46,16 @@ SELECT json_extract(j.value, '$.claim_figure') AS claim_figure,
        json_extract(j.value, '$.relation') AS relation,
        json_extract(j.value, '$.match') AS match,
        json_extract(j.value, '$.figure') AS figure,
-       json_extract(j.value, '$.unit') AS unit,
        json_extract(j.value, '$.place') AS place,
+       json_extract(j.value, '$.published') AS published,
+       json_extract(j.value, '$.said_by') AS said_by,
        json_extract(j.value, '$.sentence') AS sentence,
        json_extract(j.value, '$.title') AS title,
        json_extract(j.value, '$.site') AS site,
        json_extract(j.value, '$.url') AS url,
-       json_extract(j.value, '$.published') AS published,
+       json_extract(j.value, '$.note') AS note,
        json_extract(j.value, '$.article_id') AS article_id,
-       json_extract(j.value, '$.note') AS note
+       json_extract(j.value, '$.count_id') AS count_id
 FROM json_each(vnfacts_verify(:claim)) AS j
 ORDER BY j.key
 """,
@@ -57,7 +65,7 @@ SELECT kind, fact,
        substr(sentence, 1, start_in_sentence) || '⟦' ||
        substr(sentence, start_in_sentence + 1, end_in_sentence - start_in_sentence) || '⟧' ||
        substr(sentence, end_in_sentence + 1) AS sentence,
-       sentence_idx, evidence
+       sentence_idx, evidence, article_id, fact_id
 FROM ({query.ARTICLE_FACTS_SQL})
 """,
     "place_map": query.PLACE_MAP_SQL,
@@ -92,7 +100,8 @@ def command(db: Path, *, host: str = "127.0.0.1", port: int = 8001, metadata_fil
             extra: list[str] | None = None) -> list[str]:
     """The ``datasette serve`` arguments for a store (without the program name)."""
     args = ["serve", "-i", str(db), "--host", host, "--port", str(port),
-            "--metadata", str(metadata_file), "--plugins-dir", str(PLUGINS_DIR)]
+            "--metadata", str(metadata_file), "--plugins-dir", str(PLUGINS_DIR),
+            "--template-dir", str(TEMPLATES_DIR), "--static", f"{STATIC_MOUNT}:{STATIC_DIR}"]
     for name, value in SETTINGS.items():
         args += ["--setting", name, value]
     return args + list(extra or [])
@@ -109,9 +118,11 @@ def main(db: Path, *, host: str = "127.0.0.1", port: int = 8001, extra: list[str
     from datasette.cli import cli
 
     db = Path(db)
-    if not db.is_file():
-        print(f"vnfacts: {db}: no store here (build one with `vnfacts ingest`)", file=sys.stderr)
-        return 1
+    try:
+        query.connect(db, functions=False).close()
+    except query.NoStore as exc:
+        print(f"vnfacts: {db}: {exc}", file=sys.stderr)
+        return 3
     with tempfile.TemporaryDirectory(prefix="vnfacts-serve-") as tmp:
         args = command(db, host=host, port=port, metadata_file=write_metadata(db, Path(tmp)), extra=extra)
         try:

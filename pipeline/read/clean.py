@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from pipeline.read.decode import Decoded, decode, vietnamese_share
 from pipeline.errors import InputError
-from pipeline.read.dateline import parse_dateline
+from pipeline.read.dateline import find_dateline
 from pipeline.text import nfc
 
 __all__ = ["CleanArticle", "clean", "clean_decoded", "clean_text"]
@@ -106,7 +106,7 @@ def _title(lines: list[str]) -> str | None:
     candidate = None
     for line in lines:
         words = len(line.split())
-        if words >= 40 or (words >= 12 and line.rstrip().endswith((".", ":", "”", '"'))):
+        if _is_prose(line):
             return candidate or line[:200]
         if 4 <= words <= 35 and not line.rstrip().endswith("."):
             candidate = line
@@ -119,8 +119,8 @@ def clean_text(raw: str) -> CleanArticle:
     lines = [ln.strip() for ln in nfc(raw).replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     kept: list[str] = []
     seen: set[str] = set()
-    published: date | None = None
-    dateline: str | None = None
+    datelines: list[tuple[date, str]] = []  # the article's dateline candidates, in page order
+    in_prose = False  # past the first paragraph of prose
     dropped = 0
     for i, line in enumerate(lines):
         if not line:
@@ -128,10 +128,15 @@ def clean_text(raw: str) -> CleanArticle:
         if rules.section_end.fullmatch(line):
             dropped += sum(1 for rest in lines[i:] if rest)
             break
-        when = parse_dateline(line)
-        if when is not None:
-            if published is None and not _is_site_clock(lines, i, rules):
-                published, dateline = when, line
+        # Around the headline (before the first paragraph of prose) a dateline may
+        # share its line with a byline or a counter.
+        found = find_dateline(line, loose=not in_prose)
+        if found is not None:
+            # "Thứ Sáu, 16/01/2026 | Liên hệ | Đăng nhập": the header's clock beside its menu
+            menu_after = found.loose and all(
+                _is_chrome(part.strip(), rules) for part in re.split(r"\s*[|•·]\s*", found.rest) if part.strip())
+            if not found.clock and not menu_after and not _is_site_clock(lines, i, rules):
+                datelines.append((found.when, line))
             dropped += 1
             continue
         if _is_chrome(line, rules):
@@ -145,9 +150,27 @@ def clean_text(raw: str) -> CleanArticle:
             continue
         seen.add(key)
         kept.append(line)
+        in_prose = in_prose or _is_prose(line)
     text = "\n".join(kept)
     _require_article(text)
+    published, dateline = _publication(datelines)
     return CleanArticle(text=text, title=_title(kept), published=published, dateline=dateline, dropped_lines=dropped)
+
+
+def _is_prose(line: str) -> bool:
+    words = len(line.split())
+    return words >= 40 or (words >= 12 and line.rstrip().endswith((".", ":", "”", '"')))
+
+
+def _publication(datelines: list[tuple[date, str]]) -> tuple[date | None, str | None]:
+    """The first dateline, unless a later one is earlier: a clock the chrome rules
+    missed shows today's date above the article's own, older dateline."""
+    if not datelines:
+        return None, None
+    first = datelines[0]
+    if len(datelines) > 1 and datelines[1][0] < first[0]:
+        return datelines[1]
+    return first
 
 
 def _require_article(text: str) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import sqlite_utils
 
 __all__ = ["FACT_COLUMNS", "FACT_ROW_COLUMNS", "PROVENANCE", "MODEL_REPORTS_SQL", "REFRESH_REPORT_SQL", "BULK_SQL",
-           "fts_triggers_sql", "fts_columns", "refresh_model_reports", "ensure", "upgrade"]
+           "QUERY_INDEXES_SQL", "fts_triggers_sql", "fts_columns", "refresh_model_reports", "ensure", "upgrade"]
 
 PROVENANCE = {
     "article_id": int, "sentence_id": int, "start": int, "end": int,
@@ -205,6 +205,8 @@ def ensure(db: sqlite_utils.Database) -> None:
         db["counts"].create_index(["unit_key", "province"])
         db["models"].create_index(["canonical"])
         db["models"].create_index(["province", "canonical"])
+        for statement in _statements(QUERY_INDEXES_SQL):  # (executescript would commit the transaction)
+            db.execute(statement)
         db["officials"].create_index(["person_key"])
         db["extractions"].create(
             {"article_id": int, "kind": str, "version": str, "extracted_at": str},
@@ -221,6 +223,13 @@ def ensure(db: sqlite_utils.Database) -> None:
         db["sentences"].enable_fts(["text"], tokenize="unicode61 remove_diacritics 2")
         _install_bulk(db)
         _load_gazetteer(db)
+
+# Indexes the queries read through (pipeline/query): the latest report of a (province,
+# model) in ``models_by_province``, a covering seek instead of a sort per row.
+QUERY_INDEXES_SQL = """
+CREATE INDEX IF NOT EXISTS models_latest ON models(province, canonical, published, article_id);
+"""
+_QUERY_INDEXES = ("models_latest",)
 
 # Columns added to existing tables since the first schema: (table, column, type).
 _ADDED_COLUMNS: tuple[tuple[str, str, type], ...] = (
@@ -239,7 +248,8 @@ def upgrade(db: sqlite_utils.Database) -> None:
     missing = [(kind, column, kind_type) for kind, columns in FACT_COLUMNS.items()
                for column, kind_type in columns.items() if column not in db[kind].columns_dict]
     missing += [(t, c, k) for t, c, k in _ADDED_COLUMNS if c not in db[t].columns_dict]
-    if not missing and "bulk_state" in db.table_names():
+    indexes = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    if not missing and "bulk_state" in db.table_names() and indexes.issuperset(_QUERY_INDEXES):
         return
     with db.atomic():
         for table, column, kind_type in missing:
@@ -247,6 +257,8 @@ def upgrade(db: sqlite_utils.Database) -> None:
         db["counts"].create_index(["unit_key", "province"], if_not_exists=True)
         db["models"].create_index(["province", "canonical"], if_not_exists=True)
         db["failures"].create_index(["key"], if_not_exists=True)
+        for statement in _statements(QUERY_INDEXES_SQL):
+            db.execute(statement)
         reports_missing = "model_reports" not in db.table_names()
         _install_bulk(db)
         if reports_missing:  # a store older than the reports: make them from its models

@@ -13,7 +13,6 @@ import bisect
 import hashlib
 import json
 import math
-import os
 import zlib
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -24,6 +23,7 @@ from pathlib import Path
 import sqlite_utils
 
 from extractors.figures import unit_key
+from pipeline.paths import DEFAULT_DB, default_db_path  # noqa: F401  (re-exported)
 from pipeline.read.clean import CleanArticle
 from pipeline.schema import KINDS, ArticleFacts, Source
 from pipeline.store import migrations
@@ -31,11 +31,6 @@ from pipeline.store.migrations import FACT_COLUMNS, FACT_ROW_COLUMNS
 
 __all__ = ["Source", "Store", "default_db_path", "fact_ids", "sqlite_value"]
 
-DEFAULT_DB = Path("data/vnfacts.db")
-
-
-def default_db_path() -> Path:
-    return Path(os.environ.get("VNFACTS_DB") or DEFAULT_DB)
 
 
 _INT64 = (-(2**63), 2**63 - 1)
