@@ -59,6 +59,10 @@ def fact_ids(key: str, kind: str, spans: list[tuple[int, int]]) -> list[int]:
     return out
 
 
+# units repeat across articles ("mô hình", "camera", "%"): the writer folds each once
+_unit_key = lru_cache(maxsize=65536)(unit_key)
+
+
 @lru_cache(maxsize=None)
 def _row_spec(kind: str) -> tuple:
     """How a fact of ``kind`` becomes the values of its ``FACT_COLUMNS``: one attrgetter over
@@ -186,7 +190,7 @@ class Store:
             if published_at is not None:
                 values[published_at] = published
             if unit_at is not None:
-                values[unit_at] = unit_key(values[unit_at])
+                values[unit_at] = _unit_key(values[unit_at])
             rows.append((article_id, sentence_ids[fact.sentence_index], fact.start, fact.end,
                          text[fact.start : fact.end], fact.extractor.split("@")[0], version, *values))
         return rows
