@@ -24,7 +24,7 @@ from pipeline.schema import CountFact
 from pipeline.text import parse_number
 
 NAME = "counts"
-VERSION = "2"
+VERSION = "3"
 REQUIRES = ("text", "norm", "sents", "words", "place_mentions", "main_province", "model_quotes")
 ASSIGNS: tuple[str, ...] = ()
 

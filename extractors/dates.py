@@ -15,25 +15,30 @@ from datetime import date
 from spacy.tokens import Doc
 
 from extractors.base import in_any, provenance, quotes
+from extractors.figures import REFERENCE_BEFORE, year_sized_count
 from pipeline.schema import DateFact
 
 NAME = "dates"
-VERSION = "2"
+VERSION = "3"
 REQUIRES = ("text", "norm", "sents", "published")
 ASSIGNS: tuple[str, ...] = ()
 
 _Y = r"(?:19[4-9]\d|20\d\d)"
 _D = r"(?:[0-2]?\d|3[01])"
 _M = r"(?:0?[1-9]|1[0-2])"
-_DASH = r"\s*[-–—]\s*|\s+(?:đến|tới)\s+(?:ngày\s+|năm\s+)?"
+_DASH = r"\s*[-–—]\s*|\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+|năm\s+)?"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 16/6/1967 – 16/6/2022
     ("full_range", re.compile(rf"(?<![\d/])({_D})/({_M})/({_Y})(?:{_DASH})({_D})/({_M})/({_Y})(?![\d/])")),
-    # từ ngày 1/3 đến ngày 31/3/2024: the first day takes the second's year
-    ("day_range", re.compile(rf"(?<![\d/])({_D})/({_M})(?:{_DASH})({_D})/({_M})/({_Y})(?![\d/])")),
+    # từ ngày 1/3 đến ngày 31/3/2024, từ 12-3 đến 12-6-2018: the first day takes the second's year
+    ("day_range", re.compile(rf"(?<![\d/.-])({_D})([/.-])({_M})(?:{_DASH})({_D})\2({_M})\2({_Y})(?![\d/])")),
     # từ ngày 1 đến ngày 5/8/2024, 20-22/7/2023: the first day takes the second's month and year
-    ("days_range", re.compile(rf"(?<![\d/.,])({_D})(?:{_DASH})({_D})([/.-])({_M})\3({_Y})(?![\d/])")),
+    ("days_range", re.compile(rf"(?<![\d/.,-])({_D})(?:{_DASH})({_D})([/.-])({_M})\3({_Y})(?![\d/])")),
+    # từ 12/3 đến 12/6: a period of the publication year (only after "từ", see below)
+    ("day_month_range", re.compile(rf"(?<![\d/.,-])({_D})/({_M})(?:{_DASH})({_D})/({_M})(?![\d/]|,\d)")),
+    # từ tháng 3 đến tháng 6/2018: the first month takes the second's year (only after "tháng")
+    ("months_range", re.compile(rf"(?<![\d/.,-])({_M})(?:{_DASH})(?:tháng\s+)?({_M})(?:/|\s+năm\s+)({_Y})(?![\d/])", re.I)),
     # tháng 3/2023 - 5/2024
     ("month_range", re.compile(rf"(?<![\d/.])({_M})/({_Y})(?:{_DASH})(?:tháng\s+)?({_M})/({_Y})(?![\d/])", re.I)),
     # từ năm 2017 đến tháng 9/2022, 2017 - 9/2022
@@ -60,6 +65,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _NUMBER_START = re.compile(r"(?<!\d)\d")
+_FROM_BEFORE = re.compile(r"\b(?:từ|kể từ)\s+(?:ngày\s+)?$", re.I)
 _MONTH_WORD = re.compile(r"tháng\s+$", re.I)
 
 # Words that make the following figure a date when it is "d/m".
@@ -83,6 +89,12 @@ _DOC_HEAD = re.compile(
     re.I,
 )
 _DOC_TAIL = re.compile(r"(?:giai đoạn|tầm nhìn(?:\s+đến)?(?:\s+năm)?|nhiệm kỳ)\s*$", re.I)
+
+
+def _year_is_a_number(text: str, s: int, e: int) -> bool:
+    """"Căn cứ 2000", "2000 người": a bare year that is part of a name or counts something."""
+    before = text[max(0, s - 30) : s]
+    return bool(REFERENCE_BEFORE.search(before)) or year_sized_count(before, text[e : e + 30])
 
 
 def is_day_month(text: str, start: int, end: int) -> bool:
@@ -150,8 +162,21 @@ def extract(doc: Doc) -> list[DateFact]:
                 a, b = _iso(g[2], g[1], g[0]), _iso(g[5], g[4], g[3])
                 value = f"{a}/{b}" if a and b else None
             elif kind == "day_range":
-                a, b = _iso(g[4], g[1], g[0]), _iso(g[4], g[3], g[2])
+                a, b = _iso(g[5], g[2], g[0]), _iso(g[5], g[4], g[3])
                 value = f"{a}/{b}" if a and b and a < b else None
+            elif kind == "day_month_range":
+                if published is None or not _FROM_BEFORE.search(text, max(0, s - 12), s):
+                    continue
+                if int(g[0]) <= int(g[1]) and int(g[2]) <= int(g[3]) and not _NOT_NOUN_AFTER.match(text[e : e + 12]):
+                    continue  # "từ 3/5 đến 4/5 xã": ratios
+                a, b = _iso(published.year, g[1], g[0]), _iso(published.year, g[3], g[2])
+                value = f"{a}/{b}" if a and b and a < b else None
+            elif kind == "months_range":
+                month_word = _MONTH_WORD.search(text, max(0, s - 8), s)
+                if month_word is None or int(g[0]) >= int(g[1]):
+                    continue
+                s = month_word.start()
+                value = f"{_iso(g[2], g[0])}/{_iso(g[2], g[1])}"
             elif kind == "days_range":
                 a, b = _iso(g[4], g[3], g[0]), _iso(g[4], g[3], g[1])
                 value = f"{a}/{b}" if a and b and a < b else None
@@ -197,6 +222,8 @@ def extract(doc: Doc) -> list[DateFact]:
                 before = text[max(0, s - 12) : s]
                 # "Nghị định 144/2021", "số 05/2022", "công văn số 2075/SGDĐT": part of a document number
                 if re.search(r"/\s*$|\bsố\s*$", before, re.I) or re.match(r"\s*/\s*[A-ZĐ]", text[e : e + 4]):
+                    continue
+                if _year_is_a_number(text, s, e):
                     continue
                 value = _iso(g[0])
             taken[s:e] = b"\x01" * (e - s)

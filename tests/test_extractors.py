@@ -289,3 +289,39 @@ def test_model_count_from_what_its_first_word_names(facts_of):
     f = facts_of("Ở xã Trường Sơn, mô hình “Bản không có ma túy” được triển khai tại 9/11 bản.")
     (m,) = f.models
     assert (m.count, m.place) == (9, "Trường Sơn")
+
+
+# --- counts and dates: numbers that are names, days, services ---------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Đại tá Lê Văn An, Phó Tư lệnh Vùng 2 Hải quân, dự lễ.",
+        "Chính uỷ Căn cứ 696 đến thăm trường cấp 2 Tân Lập và Trung đoàn 2.",
+        "Dịp mùng 1 Tết, 1 Tết năm nay, người dân đi lễ chùa.",
+        "Khi có sự cố, người dân gọi 911, 113, 114 hoặc 115. Xe 115 chở bệnh nhân. Cảnh sát 113 Công an tỉnh có mặt.",
+        "Có 12 triển khai mô hình mới trên địa bàn.",
+        "Cửa hàng ở số 15 Lê Lợi và 2 Tân Lập đều lắp camera.",
+    ],
+)
+def test_numbers_of_names_days_and_services_are_no_counts(facts_of, text):
+    assert counts(facts_of(text)) == []
+
+
+def test_two_counts_across_a_slash_a_distance_and_abbreviated_units(facts_of):
+    f = facts_of("Năm 2023, Công an huyện bắt giữ 13 vụ/15 đối tượng; điểm chốt cách bản Na Sang 15 km; "
+                 "có 5 UBND xã, 3 CSGT, 7 Đồn Biên phòng, hơn 2000 người và 113 vụ.")
+    assert counts(f) == [(13, None, "vụ", None), (15, None, "đối", None), (15, None, "km", None),
+                         (5, None, "UBND", None), (3, None, "CSGT", None), (7, None, "Đồn", None),
+                         (2000, None, "người", "hơn"), (113, None, "vụ", None)]
+
+
+def test_periods_across_months_take_the_last_days_year(facts_of):
+    f = facts_of("Đợt cao điểm từ 12/3 đến 12/6/2018; từ 12-3 đến 12-6-2018; từ ngày 12.3 đến hết ngày 12.6.2018; "
+                 "từ tháng 3 đến tháng 6/2017; từ 1/9 đến 30/11, công an mở đợt.", published=date(2018, 12, 1))
+    assert [d.value for d in f.dates] == ["2018-03-12/2018-06-12", "2017-03/2017-06", "2018-09-01/2018-11-30"]
+
+
+def test_a_year_sized_number_in_a_name_or_a_count_is_no_date(facts_of):
+    f = facts_of("Căn cứ 2000 của Quân khu đón hơn 2000 người, 2000 hộ dân. Năm 2018, 2019 và 2020 đều đạt (2021).")
+    assert [d.value for d in f.dates] == ["2018", "2019", "2020", "2021"]
