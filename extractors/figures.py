@@ -28,7 +28,8 @@ GLUED_UNITS = ("km2", "km²", "m2", "m²", "m3", "km", "ha", "kg", "tấn", "cm"
 # a number, a ratio ("13/13") or a percentage, not glued to letters, codes or dates
 # (but glued to a measure)
 FIGURE = re.compile(
-    rf"(?:(?<![\w.,/+\-–])|(?<=[^\W\d_]/))(?P<num>{NUMBER})(?:\s*/\s*(?P<den>{NUMBER}))?(?P<pct>\s*%)?"
+    # (?=\d) first: the engine tries the lookbehinds only where a number starts
+    rf"(?=\d)(?:(?<![\w.,/+\-–])|(?<=[^\W\d_]/))(?P<num>{NUMBER})(?:\s*/\s*(?P<den>{NUMBER}))?(?P<pct>\s*%)?"
     rf"(?:(?![\w/]|[.,]\d)|(?=(?:{'|'.join(GLUED_UNITS)})(?!\w)))"
 )
 # hedges written before a figure, longest first when matched

@@ -299,7 +299,7 @@ def _bare_province_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> li
         for i in range(len(words)):
             for n in range(min(4, len(words) - i), 1, -1):
                 name = " ".join(words[i : i + n])
-                key = name_key(name)
+                key = name_key(name) if "-" in name or "–" in name else fold(name)
                 if key not in provinces or key in _PERSON_NAMES:
                     continue
                 s = m.start() + len(" ".join(words[:i])) + (1 if i else 0)
@@ -520,6 +520,8 @@ def _bare_district_mentions(doc: Doc, known: list[Mention], taken: _Taken) -> li
     gaz = get_gazetteer()
     out: list[Mention] = []
     for cue in _PREPOSITION.finditer(lower_norm(doc)):
+        if not norm[cue.end() : cue.end() + 1].isupper():
+            continue
         lst = _BARE_RUN_LIST.match(norm, cue.end())
         if lst is None or _NOT_UNIT_BEFORE.search(norm, max(0, cue.start() - 16), cue.start()):
             continue  # "các trục đường như Ngô Quyền, Trường Chinh": streets
