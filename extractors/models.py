@@ -284,7 +284,12 @@ def extract(doc: Doc) -> list[ModelFact]:
             brk = _CLAUSE_BREAK.search(norm, q.end, tail_end)
             tail = outside_quotes(places_in(doc, q.end, brk.start() if brk else tail_end))
             group = outside_quotes(places_in(doc, *part))
-            place = _single_place(tail) or _single_place(group) or _single_place(intro)
+            place = _single_place(tail) or _single_place(group)
+            if place is None and group:
+                # "Không chỉ ở A, … B cũng nhân rộng mô hình “X”": the clause that names it
+                clause = outside_quotes(places_in(doc, norm.rfind(",", part[0], q.start) + 1, q.start))
+                place = _single_place(clause)
+            place = place or _single_place(intro)
             if place is None and previous_sentence is not None and previous_sentence[0] >= line_start:
                 if _WHERE_FIRST.match(norm, previous_sentence[0]) or _HERE.match(norm, s_start):
                     place = _single_place(outside_quotes(places_in(doc, *previous_sentence)))

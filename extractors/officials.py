@@ -59,7 +59,7 @@ _ORG_WORDS = """ban bộ cục sở phòng đội tổ trạm đồn trại vi�
     phó viên tiểu khu khóm xóm làng buôn phum sóc nhân khẩu dục hóa hoá thể thao du lịch khoa nghệ tài chính
     kế hoạch đầu y tế đào ngoại truyền nguyên nông nghiệp thương vận tải ty cổ phần hữu hạn lâm thủy thuỷ lợi sản
     ngân hàng kho bạc thuế hải quan thống kê bưu điện lực tiểu học triển
-    căn cứ sư lữ không binh chủng pháo thiết giáp""".split()
+    căn cứ sư lữ không binh chủng pháo thiết giáp bệnh khám dược tật nhiệt đới""".split()
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +89,9 @@ _STOP_PAIRS = frozenset(
     ["cho biết", "phát biểu", "kiểm tra", "chủ trì", "báo cáo", "thông tin", "trả lời", "chỉ ra",
      "tham dự", "tham gia", "chỉ rõ", "cho rằng", "cho hay"]
 )
+# Compounds of organisations' names whose first syllable alone is a verb that ends a title
+# ("dự" = attends): "Cục Y tế dự phòng".
+_ORG_COMPOUNDS = frozenset({"dự phòng", "dự trữ"})
 _UNIT_WORD_BEFORE = re.compile(r"(?:tỉnh|huyện|quận|xã|phường|thị trấn|thị xã|thành phố|ấp|thôn|bản)\s+$", re.I)
 _MAX_EXTENSION_WORDS = 20
 # speech verbs a title written after a name often runs into
@@ -169,7 +172,8 @@ def _title_span(text: str, start: int, limit: int, *, after_name: bool = False) 
             break  # "… xã Quế Thọ thông tin thêm": "thông" is no part of the title here
         if head:
             end = head.end()
-        elif word[0].islower() and word.lower() not in org_words:
+        elif word[0].islower() and word.lower() not in org_words \
+                and not (nxt and f"{word.lower()} {nxt.group(0).lower()}" in _ORG_COMPOUNDS):
             if _UNIT_WORD_BEFORE.search(text, max(start, m.start() - 12), m.start()) and re.match(
                     rf"\s+{_SYL}", text[m.end() : m.end() + 3]):
                 end = m.end()  # "tỉnh long An": a name written with a lower-case syllable

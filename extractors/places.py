@@ -297,7 +297,10 @@ def _bare_province_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> li
         if not any(w.lower() in firsts for w in words):
             continue  # norm is retoned: lower() is the folded key
         for i in range(len(words)):
-            for n in range(min(4, len(words) - i), 1, -1):
+            # up to four syllables, and the dash of "Bà Rịa - Vũng Tàu"
+            for n in range(min(6, len(words) - i), 1, -1):
+                if n - sum(w in "-–" for w in words[i : i + n]) > 4:
+                    continue
                 name = " ".join(words[i : i + n])
                 key = name_key(name) if "-" in name or "–" in name else fold(name)
                 if key not in provinces or key in _PERSON_NAMES:
@@ -505,7 +508,7 @@ def _find_mentions(doc: Doc, published: date | None) -> tuple[list[Mention], str
 _PREPOSITION = re.compile(r"(?<!\w)(?:tại|ở|đến|về|từ|khắp|như) ")
 _BARE_RUN_LIST = re.compile(
     rf"(?P<items>{_SYL}(?:{_SP}+{_SYL}){{1,3}}(?:{_SP}*(?:,|và|,{_SP}*và){_SP}*{_SYL}(?:{_SP}+{_SYL}){{1,3}})*)"
-    rf"(?![\wÀ-ỹ'’]|{_SP}+{_SYL}|{_SP}*\()"
+    rf"(?![\wÀ-ỹ'’]|{_SP}+{_SYL}|{_SP}*[(\-–])"
 )
 _RUN_ITEM = re.compile(rf"{_SYL}(?:{_SP}+{_SYL}){{1,3}}")
 
@@ -514,7 +517,7 @@ def _bare_district_mentions(doc: Doc, known: list[Mention], taken: _Taken) -> li
     """District-level units named without a unit word after a preposition ("tại Cần Giờ",
     "đến Nha Trang, Đà Lạt, Vũng Tàu"), each item a whole capitalised run that the
     gazetteer knows as a district; a name several provinces share only in the article's
-    province."""
+    province; a commune of the district named after it ("ở Hoà An, Cẩm Lệ")."""
     norm = doc._.norm
     main, _ = _main_province(known, "legacy")
     gaz = get_gazetteer()
@@ -525,17 +528,27 @@ def _bare_district_mentions(doc: Doc, known: list[Mention], taken: _Taken) -> li
         lst = _BARE_RUN_LIST.match(norm, cue.end())
         if lst is None or _NOT_UNIT_BEFORE.search(norm, max(0, cue.start() - 16), cue.start()):
             continue  # "các trục đường như Ngô Quyền, Trường Chinh": streets
+        items = list(_RUN_ITEM.finditer(norm, lst.start("items"), lst.end("items")))
         found = []
-        for item in _RUN_ITEM.finditer(norm, lst.start("items"), lst.end("items")):
+        for k, item in enumerate(items):
             a, b = item.start(), item.end()
             if not taken.free(a, b):
                 found.append(None)  # a province or unit found by another pass
                 continue
-            units = [u for u in gaz.lookup(item.group(0), level="huyện") if u.era == "legacy"]
+            found_all = [u for u in gaz.lookup(item.group(0)) if u.era == "legacy"]
+            # "ở Hoà An, Cẩm Lệ, Đà Nẵng": a commune of the district named after it
+            district = {u.code for u in gaz.lookup(items[k + 1].group(0), level="huyện")} if k + 1 < len(items) else set()
+            communes = [u for u in found_all if u.level == "xã" and u.district_code in district]
+            if communes:
+                found.append(_bare_mention(doc, a, b, "xã", communes))
+                continue
+            units = [u for u in found_all if u.level == "huyện"]
             if len({u.province for u in units}) > 1:
                 units = [u for u in units if u.province == main]
             if not units or len({u.province for u in units}) > 1:
                 break  # a list of places holds places only ("Ngô Quyền, … Nguyễn Văn Linh")
+            if main is not None and units[0].province != main and any(u.province == main for u in found_all):
+                break  # a unit of another level in the article's province, not a district elsewhere
             found.append(_bare_mention(doc, a, b, "huyện", units))
         else:
             for mention in found:

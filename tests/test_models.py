@@ -99,3 +99,8 @@ def test_the_place_of_a_model_run_by_a_province_level_unit_or_a_district_of_a_na
                                                  ("Cột mốc chủ quyền", "Quảng Trị")]
     # a commune with its district in parentheses stays the most specific place
     assert models(facts_of("Xã Yên Nhân (Thường Xuân) có mô hình “Bản không ma túy”."))[0][1] == "Yên Nhân"
+
+
+def test_the_place_of_the_clause_that_names_the_model(facts_of):
+    f = facts_of("Không chỉ ở Cần Giờ, tại khu vực ven biển, huyện Duyên Hải cũng nhân rộng mô hình “Tổ tự quản ngư dân”.")
+    assert models(f) == [("Tổ tự quản ngư dân", "Duyên Hải", None)]

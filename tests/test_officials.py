@@ -110,3 +110,10 @@ def test_a_delegation_of_a_unit_is_no_person(facts_of):
     f = facts_of("Đoàn Phòng Tham Mưu, Phó Giám đốc Công an tỉnh cho biết. Tiếp đó, Đoàn Cục Cảnh Sát, "
                  "Trưởng phòng Nguyễn Văn An dẫn đầu, đến làm việc với ông Đoàn Văn Hậu, Chủ tịch UBND xã.")
     assert set(titles(f)) == {"Nguyễn Văn An", "Đoàn Văn Hậu"}
+
+
+def test_organisation_words_of_health_services(facts_of):
+    f = facts_of("Phó Cục trưởng Quản lý Khám chữa bệnh Nguyễn Trọng Khoa cho biết. Ông Trần Văn Phú, nguyên Cục "
+                 "trưởng Y tế dự phòng, nhận định.")
+    assert titles(f) == {"Nguyễn Trọng Khoa": "Phó Cục trưởng Quản lý Khám chữa bệnh",
+                         "Trần Văn Phú": "nguyên Cục trưởng Y tế dự phòng"}

@@ -125,3 +125,10 @@ def test_a_commune_lies_in_the_province_its_address_names(facts_of):
         ("Phú Bình", "xã", "Cà Mau"), ("Phú Tân", "huyện", "Cà Mau"), ("Cà Mau", "tỉnh", "Cà Mau")]
     g = facts_of("Công an xã Phú Bình (Phú Tân, An Giang) đến dự.")
     assert [(p.name, p.province) for p in g.places][0] == ("Phú Bình", "An Giang")
+
+
+def test_bare_names_in_an_address_or_before_a_dashed_province(facts_of):
+    f = facts_of("Ca bệnh là nam giới 52 tuổi, ở Hoà An, Cẩm Lệ, Đà Nẵng; người nhà chờ về quê tại Bà Rịa - Vũng Tàu.")
+    assert [(p.name, p.level, p.province) for p in f.places] == [
+        ("Hòa An", "xã", "Đà Nẵng"), ("Cẩm Lệ", "huyện", "Đà Nẵng"), ("Đà Nẵng", "tỉnh", "Đà Nẵng"),
+        ("Bà Rịa - Vũng Tàu", "tỉnh", "Bà Rịa - Vũng Tàu")]
