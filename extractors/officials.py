@@ -59,7 +59,7 @@ _ORG_WORDS = """ban bộ cục sở phòng đội tổ trạm đồn trại vi�
     phó viên tiểu khu khóm xóm làng buôn phum sóc nhân khẩu dục hóa hoá thể thao du lịch khoa nghệ tài chính
     kế hoạch đầu y tế đào ngoại truyền nguyên nông nghiệp thương vận tải ty cổ phần hữu hạn lâm thủy thuỷ lợi sản
     ngân hàng kho bạc thuế hải quan thống kê bưu điện lực tiểu học triển
-    căn cứ sư lữ không binh chủng pháo thiết giáp bệnh khám dược tật nhiệt đới""".split()
+    căn cứ sư lữ không binh chủng pháo thiết giáp bệnh khám dược tật nhiệt đới phủ dịch tâm""".split()
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +87,9 @@ _STOP_WORDS = frozenset(
 )
 _STOP_PAIRS = frozenset(
     ["cho biết", "phát biểu", "kiểm tra", "chủ trì", "báo cáo", "thông tin", "trả lời", "chỉ ra",
-     "tham dự", "tham gia", "chỉ rõ", "cho rằng", "cho hay"]
+     "tham dự", "tham gia", "chỉ rõ", "cho rằng", "cho hay",
+     # another person's honorific: "phó giám đốc bệnh viện và bác sĩ Phạm …"
+     "bác sĩ", "tiến sĩ", "thạc sĩ", "đồng chí", "kỹ sư", "luật sư", "nhà báo", "điều dưỡng"]
 )
 # Compounds of organisations' names whose first syllable alone is a verb that ends a title
 # ("dự" = attends): "Cục Y tế dự phòng".
@@ -112,7 +114,9 @@ def _extension(text: str, pos: int, limit: int, org_words: frozenset[str]) -> in
             continue  # "Sở Văn hóa - Thể thao và Du lịch"
         if not w[0].isalnum():
             return end if w in ",;.:(" and org >= 2 and other <= 2 and last_is_org else None
-        stop = w.endswith(".") and w[:-1].isalnum()
+        stop = w.endswith(".") and w[:-1].isalnum() and not _abbreviation_dot(text, m)
+        if w.endswith(".") and not stop:
+            w = w[:-1]  # "TP. HCM": the abbreviation goes on
         if stop:
             w = w[:-1]  # the sentence's full stop glued to the word
         low = w.lower()
@@ -293,6 +297,7 @@ def _inside_a_title(words: list[str], org_words: frozenset[str], position: re.Pa
         if not w[0].islower():
             continue
         low = w.lower()
+        # (the word right before the name must be an organisation's: "… xã Tân Hòa tiếp Nguyễn …")
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if low == "và":
             if not nxt[:1].isupper() or position.match(" ".join(words[i + 1 :])):

@@ -117,3 +117,10 @@ def test_organisation_words_of_health_services(facts_of):
                  "trưởng Y tế dự phòng, nhận định.")
     assert titles(f) == {"Nguyễn Trọng Khoa": "Phó Cục trưởng Quản lý Khám chữa bệnh",
                          "Trần Văn Phú": "nguyên Cục trưởng Y tế dự phòng"}
+
+
+def test_long_positions_before_the_name(facts_of):
+    f = facts_of("Đồng chí Phó Thủ tướng Chính phủ Trần Lưu Quang cùng dự. Phó Thủ tướng Chính phủ, Trưởng Ban Chỉ đạo "
+                 "quốc gia phòng chống dịch Covid-19 Vũ Đức Đam chủ trì. Chủ tịch UBND xã Tân Hòa tiếp Nguyễn Văn An.")
+    assert titles(f) == {"Trần Lưu Quang": "Phó Thủ tướng Chính phủ",
+                         "Vũ Đức Đam": "Phó Thủ tướng Chính phủ, Trưởng Ban Chỉ đạo quốc gia phòng chống dịch Covid-19"}
