@@ -15,7 +15,7 @@ from datetime import date
 from spacy.tokens import Doc
 
 from extractors.base import in_any, provenance, quotes
-from extractors.figures import REFERENCE_BEFORE, year_sized_count
+from extractors.figures import reference_before, year_sized_count
 from pipeline.schema import DateFact
 
 NAME = "dates"
@@ -94,7 +94,7 @@ _DOC_TAIL = re.compile(r"(?:giai đoạn|tầm nhìn(?:\s+đến)?(?:\s+năm)?|n
 def _year_is_a_number(text: str, s: int, e: int) -> bool:
     """"Căn cứ 2000", "2000 người": a bare year that is part of a name or counts something."""
     before = text[max(0, s - 30) : s]
-    return bool(REFERENCE_BEFORE.search(before)) or year_sized_count(before, text[e : e + 30])
+    return bool(reference_before(before)) or year_sized_count(before, text[e : e + 30])
 
 
 def is_day_month(text: str, start: int, end: int) -> bool:

@@ -325,3 +325,12 @@ def test_periods_across_months_take_the_last_days_year(facts_of):
 def test_a_year_sized_number_in_a_name_or_a_count_is_no_date(facts_of):
     f = facts_of("Căn cứ 2000 của Quân khu đón hơn 2000 người, 2000 hộ dân. Năm 2018, 2019 và 2020 đều đạt (2021).")
     assert [d.value for d in f.dates] == ["2018", "2019", "2020", "2021"]
+
+
+@pytest.mark.parametrize("before", [
+    "Thực hiện Chỉ thị ", "theo Thông tư số ", "tổng số ", "Phó Tư lệnh Vùng ", "cách thôn Tân Lập ", "ấp ",
+    "trong ngày ", "gọi (số ", "thôn Na Sang:\n", "có ", "hơn ", "Đội ", "xã Bản Luốc ", "\u200bNgày ",
+])
+def test_the_quick_reference_check_agrees_with_the_rule(before):
+    from extractors.figures import REFERENCE_BEFORE, reference_before
+    assert bool(reference_before(before)) == bool(REFERENCE_BEFORE.search(before))
