@@ -341,7 +341,7 @@ _LOWER_CASE_AFTER = re.compile(
 )
 # words of a clause, not of a name: tình trạng mô hình “có tên nhưng không có hoạt động”
 _CLAUSE_WORDS = re.compile(r"\b(?:nhưng|mà|thì|rồi|chưa|vẫn|cũng|đã|đang|sẽ|bị|chỉ|có tên|hình thức)\b", re.I)
-_PURE_GLUE = re.compile(r"\s*(?:[,;]|và|hoặc|,\s*và|;\s*và)?\s*$", re.I)
+_PURE_GLUE = re.compile(r"\s*(?:[,;]|và|hoặc|,\s*và|;\s*và|[-–•+*]|\d{1,2}[.)])?\s*$", re.I)
 
 
 def _lower_case_ok(gap: str) -> bool:

@@ -770,8 +770,13 @@ def scope_of(doc: Doc, mention: "Mention | None") -> tuple[str | None, str | Non
     province = mention.province if mention is not None and mention.province else doc._.main_province
     if province is None:
         return None, None
+    return province, _province_2025(province)
+
+
+@lru_cache(maxsize=256)
+def _province_2025(province: str) -> str | None:
     units = get_gazetteer().lookup(province, level="tỉnh")
-    return province, (units[0].province_2025 if units else None)
+    return units[0].province_2025 if units else None
 
 
 class Mentions(list):

@@ -104,3 +104,9 @@ def test_the_place_of_a_model_run_by_a_province_level_unit_or_a_district_of_a_na
 def test_the_place_of_the_clause_that_names_the_model(facts_of):
     f = facts_of("Không chỉ ở Cần Giờ, tại khu vực ven biển, huyện Duyên Hải cũng nhân rộng mô hình “Tổ tự quản ngư dân”.")
     assert models(f) == [("Tổ tự quản ngư dân", "Duyên Hải", None)]
+
+
+def test_lower_case_items_of_a_models_list_on_their_own_lines(facts_of):
+    f = facts_of('Công an xã duy trì các mô hình sau:\n- "tổ tự quản an ninh trật tự";\n- "camera an ninh";\n'
+                 '2. "loa an ninh".\nNgười dân nói:\n- "làm cho có" thôi.')
+    assert [m[0] for m in models(f)] == ["tổ tự quản an ninh trật tự", "camera an ninh", "loa an ninh"]
