@@ -2,7 +2,10 @@
 
 "Tháng 3/2020" -> 2020-03, "năm 2022" -> 2022, "(2020- 2023)" -> 2020/2023,
 "16/6/1967 – 16/6/2022" -> 1967-06-16/2022-06-16, "15/06/2022" -> 2022-06-15;
-a day without a year takes the year of publication.  Dates inside the name of
+a day without a year takes the year of publication; a period written across months
+("từ 12/3 đến 12/6/2018", "từ tháng 3 đến tháng 6/2018") is one period whose first day
+takes the second's year.  A year-sized number in a name or a count ("Căn cứ 2000", "2000
+người") is no date.  Dates inside the name of
 a plan, project or legal document are optional by the guideline, so they are
 left out rather than guessed.
 """

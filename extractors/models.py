@@ -16,6 +16,12 @@ tàu thuyền "5 không"), restates one with a count ("5 tổ tự quản … th
 shortens it (“3 không”), counts or places it unquoted elsewhere ("7 dòng họ tự
 quản …", "mô hình Camera an ninh … tỉnh X"), or gives its place in the sentence
 before ("Tại xã X, …"): these fill the same item.
+
+National papers quote names in lower case (mô hình "hiệp sĩ đường phố"): such a name
+is a model only right after its introducer or in a models' list, never when it reads
+as a clause (scare quotes).  A district written with its province in parentheses
+("Công an huyện Thọ Xuân (Thanh Hóa) … mô hình") places the model in the province; a
+border gate or economic zone is not where a model is.
 """
 
 from __future__ import annotations

@@ -10,7 +10,11 @@ The title is the comma-separated positions written after the name, else the
 one written before it (ANNOTATION.md), with what belongs to a position: its
 organisation in parentheses or after a comma ("(Bộ Công an)", ", Công an tỉnh
 X"), a grassroots position's address (", ấp A, xã B (huyện C)"), the positions
-chained before the name ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh").  A person with neither rank nor
+chained before the name ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh"), a place in parentheses or
+the unit's province after a comma ("… huyện Thọ Xuân (Thanh Hóa)", "… huyện Cần Giuộc, Long
+An"); abbreviated unit words keep their full stop ("Công an TP. HCM"), a former holder's
+"nguyên" is part of the title, chains are kept as written ("… Bộ Chính trị - Bộ trưởng …"),
+and a position before a name holds organisation words only (no clause runs into it).  A person with neither rank nor
 position (a resident quoted with "Bà") is optional by the guideline and left
 out, as are bylines.  One item per person per article, the fullest record;
 ``person_key`` links the same person across articles.

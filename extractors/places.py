@@ -9,9 +9,13 @@ How a unit is named:
     "xã Yên Nhân (Thường Xuân)", "thị trấn Diêm Điền, Thái Thụy";
   * a district or commune without a unit word where the text says what it is:
     "Ba Vì, Hà Nội", "Vân Đồn là huyện …", "như Ba Chẽ, Bình Liêu, Hải Hà".
+  * provinces by their aliases and dash variants ("TP. HCM", "Sài Gòn", "Thừa Thiên – Huế"),
+    and district-level units named bare after a preposition ("tại Cần Giờ", "đến Nha
+    Trang, Đà Lạt").
 Each mention's candidates are scored by the article's context — the provinces
 it names, the other units it names, the unit word — so "huyện Hòa Bình" in a
-Bạc Liêu article is Bạc Liêu's district, not the province of Hòa Bình.  Units
+Bạc Liêu article is Bạc Liêu's district, not the province of Hòa Bình; a unit's own
+address ("xã A, huyện B, tỉnh C", "huyện X (Thanh Hóa)") weighs most.  Units
 are those of the article's era (legacy before 1 July 2025, the 2025 ones after;
 guessed from the communes when undated), provinces named as they were then.
 """
