@@ -122,19 +122,6 @@ _NOT_THE_MODELS_PLACE = re.compile(
     r"thương mại|đặc biệt|ven biển)){0,3}\s+$",
     re.I,
 )
-_PAREN_OPEN = re.compile(r"\s*\(\s*$")
-
-
-def _province_in_parentheses(norm: str, mentions, place: Mention | None) -> Mention | None:
-    """"Công an huyện Thọ Xuân (Thanh Hóa) … mô hình …": the national press names the
-    district of the unit running the model and its province in parentheses; the model's
-    place is that province."""
-    if place is None or place.level != "huyện":
-        return place
-    for m in mentions.inside(place.end, place.end + 40):
-        if m.level == "tỉnh" and _PAREN_OPEN.match(norm, place.end, m.start):
-            return m
-    return place
 
 
 def _single_place(mentions: list[Mention]) -> Mention | None:
@@ -299,7 +286,6 @@ def extract(doc: Doc) -> list[ModelFact]:
             if place is None and previous_sentence is not None and previous_sentence[0] >= line_start:
                 if _WHERE_FIRST.match(norm, previous_sentence[0]) or _HERE.match(norm, s_start):
                     place = _single_place(outside_quotes(places_in(doc, *previous_sentence)))
-            place = _province_in_parentheses(norm, place_mentions, place)
 
             sponsor = None
             paren = _PAREN_AFTER.match(text, q.end)

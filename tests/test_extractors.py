@@ -124,6 +124,24 @@ def test_a_range_of_days_in_one_month(facts_of):
     assert [d.value for d in f.dates] == ["2022-10-03/2022-10-09", "2023-04-14/2023-04-16"]
 
 
+def test_periods_with_dots_a_day_to_a_month_and_days_of_the_publication_year(facts_of):
+    f = facts_of("Từ ngày 2.3.2019 - 2.3.2020, huyện xử lý 420 vụ; từ ngày 5.6.2018 đến hết tháng 2.2019 có 80 vụ; "
+                 "từ tháng 2 - 9.2019 thêm 12 vụ.", published=date(2020, 5, 4))
+    assert [d.value for d in f.dates] == ["2019-03-02/2020-03-02", "2018-06-05/2019-02", "2019-02/2019-09"]
+    f = facts_of("Trong đợt cao điểm (14/4 đến ngày 22/4), dịp nghỉ lễ 30/4--1/5 và lễ 2/9 và 3/9, xã tăng cường tuần tra.",
+                 published=date(2024, 4, 12))
+    assert [d.value for d in f.dates] == ["2024-04-14/2024-04-22", "2024-04-30/2024-05-01", "2024-09-02", "2024-09-03"]
+
+
+def test_a_quarter_a_month_of_this_year_and_a_day_written_with_the_next(facts_of):
+    f = facts_of("Trong quý 2/2023 và quý IV/2023, Công an huyện tiếp nhận 45 tin báo.", published=date(2024, 1, 5))
+    assert [d.value for d in f.dates] == ["2023-04/2023-06", "2023-10/2023-12"]
+    f = facts_of("Vào tháng 11 vừa qua, trong 2 ngày 8 và 9/12, đoàn đã làm việc với 3 xã.", published=date(2024, 12, 20))
+    assert [d.value for d in f.dates] == ["2024-11", "2024-12-08", "2024-12-09"]
+    f = facts_of("Hồ tôm rộng 3000m2 của gia đình được bảo vệ, năm 2023 không mất cắp.")
+    assert [d.value for d in f.dates] == ["2023"]
+
+
 def test_a_number_of_a_document_is_no_year(facts_of):
     f = facts_of("Theo công văn số 2031/SGDĐT-KT và văn bản số 1998 của Sở, năm 2019 xã làm tốt.")
     assert [d.value for d in f.dates] == ["2019"]

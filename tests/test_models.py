@@ -95,7 +95,8 @@ def test_the_place_of_a_model_run_by_a_province_level_unit_or_a_district_of_a_na
     f = facts_of('Công an TP. HCM vừa triển khai mô hình "hiệp sĩ đường phố" trên toàn thành phố. '
                  "Công an huyện Thọ Xuân (Thanh Hóa) ra mắt mô hình “Dòng họ tự quản”. "
                  "Đồn Biên phòng cửa khẩu quốc tế Lao Bảo (Quảng Trị) triển khai mô hình “Cột mốc chủ quyền”.")
-    assert [(m[0], m[1]) for m in models(f)] == [("hiệp sĩ đường phố", "Hồ Chí Minh"), ("Dòng họ tự quản", "Thanh Hóa"),
+    # ANNOTATION.md: the most specific unit the sentence ties to the model, the district here
+    assert [(m[0], m[1]) for m in models(f)] == [("hiệp sĩ đường phố", "Hồ Chí Minh"), ("Dòng họ tự quản", "Thọ Xuân"),
                                                  ("Cột mốc chủ quyền", "Quảng Trị")]
     # a commune with its district in parentheses stays the most specific place
     assert models(facts_of("Xã Yên Nhân (Thường Xuân) có mô hình “Bản không ma túy”."))[0][1] == "Yên Nhân"
