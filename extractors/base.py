@@ -69,9 +69,9 @@ def _is_speech(text: str, a: int, b: int) -> bool:
 
 
 def _single_quote_opens(text: str, i: int) -> bool:
-    """An ASCII apostrophe opens a quote before a capital after a space ('Tổ hòa giải');
-    inside a word it is part of the name (Cư M'gar, H'Mông)."""
-    return (i == 0 or not text[i - 1].isalnum()) and i + 1 < len(text) and text[i + 1].isupper()
+    """An ASCII apostrophe opens a quote before a letter after a space ('Tổ hòa giải', a
+    headline's 'hiệp sĩ đường phố'); inside a word it is part of the name (Cư M'gar, H'Mông)."""
+    return (i == 0 or not text[i - 1].isalnum()) and i + 1 < len(text) and text[i + 1].isalpha()
 
 
 def _single_quote_closes(text: str, i: int) -> bool:

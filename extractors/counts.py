@@ -4,7 +4,10 @@ Vietnamese notation ("1.000" = 1000, "92,6%" = 92.6, "07" = 7), ratios
 ("13/13 khu dân cư": value 13, denominator 13), qualifiers written before the
 number ("trên", "gần", "khoảng hơn").  Not counts (ANNOTATION.md): years and
 dates, document numbers, ordinals, numbers inside a quoted name, phone
-numbers, clock times; durations ("3 năm") are optional and left out.
+numbers, clock times; durations ("3 năm") are optional and left out; the number of a
+named unit ("Vùng 2 Hải quân", "Căn cứ 696"), a day of Tết, an emergency service ("gọi
+113"), a number before a verb or a proper name ("15 Lê Lợi").  "13 vụ/15 đối tượng" is two
+counts, each with its noun (see ``extractors.figures``).
 Where the sentence ties a count to a model ("1.120 mô hình “…”") or a place,
 the link is recorded.
 """
@@ -24,7 +27,7 @@ from pipeline.schema import CountFact
 from pipeline.text import parse_number
 
 NAME = "counts"
-VERSION = "2"
+VERSION = "3"
 REQUIRES = ("text", "norm", "sents", "words", "place_mentions", "main_province", "model_quotes")
 ASSIGNS: tuple[str, ...] = ()
 

@@ -2,7 +2,10 @@
 
 "Tháng 3/2020" -> 2020-03, "năm 2022" -> 2022, "(2020- 2023)" -> 2020/2023,
 "16/6/1967 – 16/6/2022" -> 1967-06-16/2022-06-16, "15/06/2022" -> 2022-06-15;
-a day without a year takes the year of publication.  Dates inside the name of
+a day without a year takes the year of publication; a period written across months
+("từ 12/3 đến 12/6/2018", "từ tháng 3 đến tháng 6/2018") is one period whose first day
+takes the second's year.  A year-sized number in a name or a count ("Căn cứ 2000", "2000
+người") is no date.  Dates inside the name of
 a plan, project or legal document are optional by the guideline, so they are
 left out rather than guessed.
 """
@@ -15,25 +18,34 @@ from datetime import date
 from spacy.tokens import Doc
 
 from extractors.base import in_any, provenance, quotes
+from extractors.figures import reference_before, year_sized_count
 from pipeline.schema import DateFact
 
 NAME = "dates"
-VERSION = "2"
+VERSION = "4"
 REQUIRES = ("text", "norm", "sents", "published")
 ASSIGNS: tuple[str, ...] = ()
 
 _Y = r"(?:19[4-9]\d|20\d\d)"
 _D = r"(?:[0-2]?\d|3[01])"
 _M = r"(?:0?[1-9]|1[0-2])"
-_DASH = r"\s*[-–—]\s*|\s+(?:đến|tới)\s+(?:ngày\s+|năm\s+)?"
+_DASH = r"\s*[-–—]{1,2}\s*(?:ngày\s+)?|\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+|năm\s+)?"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    # 16/6/1967 – 16/6/2022
-    ("full_range", re.compile(rf"(?<![\d/])({_D})/({_M})/({_Y})(?:{_DASH})({_D})/({_M})/({_Y})(?![\d/])")),
-    # từ ngày 1/3 đến ngày 31/3/2024: the first day takes the second's year
-    ("day_range", re.compile(rf"(?<![\d/])({_D})/({_M})(?:{_DASH})({_D})/({_M})/({_Y})(?![\d/])")),
+    # 16/6/1967 – 16/6/2022, từ ngày 4.1.2017 - 4.1.2018 (one separator throughout)
+    ("full_range", re.compile(rf"(?<![\d/.-])({_D})([/.-])({_M})\2({_Y})(?:{_DASH})({_D})\2({_M})\2({_Y})(?![\d/])")),
+    # từ ngày 1.1.2016 đến hết tháng 1.2018: a day to a month
+    ("day_to_month", re.compile(rf"(?<![\d/.-])({_D})([/.-])({_M})\2({_Y})(?:{_DASH})tháng\s+({_M})[/.-]({_Y})(?![\d/])", re.I)),
+    # quý 1/2021, quý II/2024: the quarter's months (only after "quý", looked up before the match)
+    ("quarter", re.compile(rf"(?<![\d/.])([1-4]|I{{1,3}}|IV)\s*/\s*({_Y})(?![\d/])")),
+    # từ ngày 1/3 đến ngày 31/3/2024, từ 12-3 đến 12-6-2018: the first day takes the second's year
+    ("day_range", re.compile(rf"(?<![\d/.-])({_D})([/.-])({_M})(?:{_DASH})({_D})\2({_M})\2({_Y})(?![\d/])")),
     # từ ngày 1 đến ngày 5/8/2024, 20-22/7/2023: the first day takes the second's month and year
-    ("days_range", re.compile(rf"(?<![\d/.,])({_D})(?:{_DASH})({_D})([/.-])({_M})\3({_Y})(?![\d/])")),
+    ("days_range", re.compile(rf"(?<![\d/.,-])({_D})(?:{_DASH})({_D})([/.-])({_M})\3({_Y})(?![\d/])")),
+    # từ 12/3 đến 12/6: a period of the publication year (only after "từ", see below)
+    ("day_month_range", re.compile(rf"(?<![\d/.,-])({_D})/({_M})(?:{_DASH})({_D})/({_M})(?![\d/]|,\d)")),
+    # từ tháng 3 đến tháng 6/2018: the first month takes the second's year (only after "tháng")
+    ("months_range", re.compile(rf"(?<![\d/.,-])({_M})(?:{_DASH})(?:tháng\s+)?({_M})(?:[/.-]|\s+năm\s+)({_Y})(?![\d/])", re.I)),
     # tháng 3/2023 - 5/2024
     ("month_range", re.compile(rf"(?<![\d/.])({_M})/({_Y})(?:{_DASH})(?:tháng\s+)?({_M})/({_Y})(?![\d/])", re.I)),
     # từ năm 2017 đến tháng 9/2022, 2017 - 9/2022
@@ -51,16 +63,26 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month_sep", re.compile(rf"(?<![\d/.])({_M})[.-]({_Y})(?![\d/.-]\d|\d)")),
     # (2020- 2023), 2017 - 2022, từ năm 2020 đến năm 2023, năm học 2022-2023
     ("year_range", re.compile(rf"(?<![\d/.,])({_Y})(?:{_DASH})({_Y})(?![\d/])")),
+    # 23 và 24/4, 23, 24/4: a day whose month is written with the next one (after a day word)
+    ("day_and", re.compile(rf"(?<![\d/.,-])({_D})(?=\s*(?:,|và)\s*{_D}/({_M})(?![\d/]))")),
     # 19/5, ngày 15/6: only in a date context (see _day_month_context)
     ("day_month", re.compile(rf"(?<![\d/.,])({_D})/({_M})(?![\d/]|,\d)")),
     # ngày 7.7, sáng 2-8: only after a word that makes it a day (see DAY_WORD_BEFORE)
     ("day_month_sep", re.compile(rf"(?<![\d/.,-])({_D})([.-])({_M})(?![\d/]|[.,-]\d)")),
-    # năm 2022, 2016
-    ("year", re.compile(rf"(?<![\d/.,])({_Y})(?![\d/.]\d|\d)")),
+    # tháng 9 vừa qua, tháng 3 năm nay: a month of the publication's year (after "tháng")
+    ("month_this_year", re.compile(rf"(?<![\d/.,-])({_M})(?=\s+(?:vừa qua|năm nay|này)\b)", re.I)),
+    # năm 2022, 2016 (not "2000m2")
+    ("year", re.compile(rf"(?<![\d/.,])({_Y})(?![\d/.]\d|\d|[^\W\d_])")),
 ]
 
 _NUMBER_START = re.compile(r"(?<!\d)\d")
 _MONTH_WORD = re.compile(r"tháng\s+$", re.I)
+_QUARTER_WORD = re.compile(r"quý\s+$", re.I)
+_AND_BEFORE = re.compile(r"(?<=\d)\s*(?:và|,)\s*$")
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+_ROMAN_QUARTER = re.compile(r"quý\s+(I{1,3}|IV)\s*/", re.I)
+# "(23/4 đến ngày 27/4)", "dịp lễ 30/4--1/5": what opens a period of days of the publication year
+_PERIOD_BEFORE = re.compile(r"(?:\b(?:từ|kể từ|ngày|dịp|lễ|nghỉ lễ)\s+(?:ngày\s+)?|\(\s*)$", re.I)
 
 # Words that make the following figure a date when it is "d/m".
 DAY_CONTEXT = re.compile(
@@ -83,6 +105,12 @@ _DOC_HEAD = re.compile(
     re.I,
 )
 _DOC_TAIL = re.compile(r"(?:giai đoạn|tầm nhìn(?:\s+đến)?(?:\s+năm)?|nhiệm kỳ)\s*$", re.I)
+
+
+def _year_is_a_number(text: str, s: int, e: int) -> bool:
+    """"Căn cứ 2000", "2000 người": a bare year that is part of a name or counts something."""
+    before = text[max(0, s - 30) : s]
+    return bool(reference_before(before)) or year_sized_count(before, text[e : e + 30])
 
 
 def is_day_month(text: str, start: int, end: int) -> bool:
@@ -136,8 +164,10 @@ def extract(doc: Doc) -> list[DateFact]:
     # Every pattern starts on the first digit of a number: trying them only there
     # is several times faster than letting each regex scan the whole text.
     starts = [m.start() for m in _NUMBER_START.finditer(text)]
+    # a quarter may be a Roman numeral ("quý IV/2023"): its start is no digit
+    quarter_starts = sorted(starts + [m.start(1) for m in _ROMAN_QUARTER.finditer(text)])
     for kind, pattern in _PATTERNS:
-        for pos in starts:
+        for pos in quarter_starts if kind == "quarter" else starts:
             m = pattern.match(text, pos)
             if m is None:
                 continue
@@ -147,11 +177,45 @@ def extract(doc: Doc) -> list[DateFact]:
             g = m.groups()
             value: str | None
             if kind == "full_range":
-                a, b = _iso(g[2], g[1], g[0]), _iso(g[5], g[4], g[3])
-                value = f"{a}/{b}" if a and b else None
-            elif kind == "day_range":
-                a, b = _iso(g[4], g[1], g[0]), _iso(g[4], g[3], g[2])
+                a, b = _iso(g[3], g[2], g[0]), _iso(g[6], g[5], g[4])
                 value = f"{a}/{b}" if a and b and a < b else None
+            elif kind == "day_to_month":
+                a, b = _iso(g[3], g[2], g[0]), _iso(g[5], g[4])
+                value = f"{a}/{b}" if a and b and a[:7] < b else None
+            elif kind == "quarter":
+                if _QUARTER_WORD.search(text, max(0, s - 6), s) is None:
+                    continue
+                q = _ROMAN.get(g[0]) or int(g[0])
+                s = _QUARTER_WORD.search(text, max(0, s - 6), s).start()
+                value = f"{_iso(g[1], 3 * q - 2)}/{_iso(g[1], 3 * q)}"
+            elif kind == "day_and":
+                if published is None or not DAY_WORD_BEFORE.search(text, max(0, s - 14), s):
+                    continue
+                value = _iso(published.year, g[1], g[0])
+            elif kind == "month_this_year":
+                month_word = _MONTH_WORD.search(text, max(0, s - 8), s)
+                if month_word is None or published is None:
+                    continue
+                s = month_word.start()
+                month = int(g[0])
+                year = published.year - (1 if month > published.month and "qua" in text[e : e + 10] else 0)
+                value = _iso(year, month)
+            elif kind == "day_range":
+                a, b = _iso(g[5], g[2], g[0]), _iso(g[5], g[4], g[3])
+                value = f"{a}/{b}" if a and b and a < b else None
+            elif kind == "day_month_range":
+                if published is None or not _PERIOD_BEFORE.search(text, max(0, s - 16), s):
+                    continue
+                if int(g[0]) <= int(g[1]) and int(g[2]) <= int(g[3]) and not _NOT_NOUN_AFTER.match(text[e : e + 12]):
+                    continue  # "từ 3/5 đến 4/5 xã": ratios
+                a, b = _iso(published.year, g[1], g[0]), _iso(published.year, g[3], g[2])
+                value = f"{a}/{b}" if a and b and a < b else None
+            elif kind == "months_range":
+                month_word = _MONTH_WORD.search(text, max(0, s - 8), s)
+                if month_word is None or int(g[0]) >= int(g[1]):
+                    continue
+                s = month_word.start()
+                value = f"{_iso(g[2], g[0])}/{_iso(g[2], g[1])}"
             elif kind == "days_range":
                 a, b = _iso(g[4], g[3], g[0]), _iso(g[4], g[3], g[1])
                 value = f"{a}/{b}" if a and b and a < b else None
@@ -190,13 +254,18 @@ def extract(doc: Doc) -> list[DateFact]:
                     continue
                 value = f"{g[0]}/{g[1]}"
             elif kind == "day_month":
-                if not is_day_month(text, s, e) or published is None:
+                # "lễ 30/4 và 1/5": a day written after a day already read is a day too
+                after_day = _AND_BEFORE.search(text, max(0, s - 8), s)
+                after_day = after_day is not None and taken[after_day.start() - 1]
+                if published is None or not (after_day or is_day_month(text, s, e)):
                     continue
                 value = _iso(published.year, g[1], g[0])
             else:
                 before = text[max(0, s - 12) : s]
                 # "Nghị định 144/2021", "số 05/2022", "công văn số 2075/SGDĐT": part of a document number
                 if re.search(r"/\s*$|\bsố\s*$", before, re.I) or re.match(r"\s*/\s*[A-ZĐ]", text[e : e + 4]):
+                    continue
+                if _year_is_a_number(text, s, e):
                     continue
                 value = _iso(g[0])
             taken[s:e] = b"\x01" * (e - s)

@@ -16,6 +16,12 @@ tàu thuyền "5 không"), restates one with a count ("5 tổ tự quản … th
 shortens it (“3 không”), counts or places it unquoted elsewhere ("7 dòng họ tự
 quản …", "mô hình Camera an ninh … tỉnh X"), or gives its place in the sentence
 before ("Tại xã X, …"): these fill the same item.
+
+National papers quote names in lower case (mô hình "hiệp sĩ đường phố"): such a name
+is a model only right after its introducer or in a models' list, never when it reads
+as a clause (scare quotes).  A district written with its province in parentheses
+("Công an huyện Thọ Xuân (Thanh Hóa) … mô hình") places the model in the province; a
+border gate or economic zone is not where a model is.
 """
 
 from __future__ import annotations
@@ -27,13 +33,13 @@ from spacy.tokens import Doc
 
 from extractors.base import Quotes, lower_norm, provenance, quotes, semicolon_part, view, word_starts
 from extractors.names import canonical
-from extractors.places import Mention, places_in, scope_of
+from extractors.places import Mention, display_name, places_in, scope_of
 from pipeline.nlp.segment import sentence_of
 from pipeline.schema import ModelFact
 from pipeline.text import fold, parse_number
 
 NAME = "models"
-VERSION = "2"
+VERSION = "3"
 REQUIRES = ("text", "norm", "sents", "words", "place_mentions", "main_province")
 ASSIGNS = ("model_quotes",)
 
@@ -70,6 +76,10 @@ _MODIFIES_MODEL = re.compile(
 )
 
 
+_MODEL_OF_KIND = re.compile(r"\bmô hình\s+(?:\w+\s+)?$", re.I)
+_KINDS_A_MODEL_MAY_BE = frozenset({"ứng dụng", "phần mềm", "công trình", "chuyên mục", "dự án"})
+
+
 def _last_keyword(gap: str) -> tuple[str, int] | None:
     """('model'|'other', words between the keyword and the gap's end), nearest first."""
     best = None
@@ -78,6 +88,9 @@ def _last_keyword(gap: str) -> tuple[str, int] | None:
             if (kind == "other" and _MODIFIES_MODEL.search(gap, 0, m.start())
                     and (_words(gap[m.end() :]) > 3 or _INTRODUCER_END.search(gap))):
                 continue  # "phong trào “X”" right before the quote names the campaign
+            if kind == "other" and _MODEL_OF_KIND.search(gap, max(0, m.start() - 24), m.start()) \
+                    and m.group(0).lower() in _KINDS_A_MODEL_MAY_BE:
+                continue  # "mô hình ứng dụng “…”": an application presented as a model
             if best is None or m.start() > best[2] or (m.start() == best[2] and m.end() > best[3]):
                 best = (kind, _words(gap[m.end() :]), m.start(), m.end())
     return None if best is None else (best[0], best[1])
@@ -102,6 +115,13 @@ def _is_model(gap: str, previous_was_model: bool | None) -> tuple[bool | None, b
 
 
 _LEVEL_RANK = {"xã": 0, "huyện": 1, "tỉnh": 2}
+# A unit named as a border gate's or an economic zone's ("cửa khẩu quốc tế Lao Bảo", "Khu kinh
+# tế thương mại đặc biệt Lao Bảo") is not where the model is.
+_NOT_THE_MODELS_PLACE = re.compile(
+    r"(?:cửa khẩu|khu kinh tế|kkt|khu công nghiệp|kcn)(?:\s+(?:quốc tế|quốc gia|chính|phụ|cửa khẩu|"
+    r"thương mại|đặc biệt|ven biển)){0,3}\s+$",
+    re.I,
+)
 
 
 def _single_place(mentions: list[Mention]) -> Mention | None:
@@ -205,7 +225,9 @@ def extract(doc: Doc) -> list[ModelFact]:
         return place_mentions.inside(start, end)
 
     def outside_quotes(mentions: list[Mention]) -> list[Mention]:
-        return [m for m in mentions if all_quotes.at(m.start) is None]
+        # not a name inside a quote, nor a border gate's or an economic zone's ("cửa khẩu Lao Bảo")
+        return [m for m in mentions if all_quotes.at(m.start) is None
+                and not _NOT_THE_MODELS_PLACE.search(norm, max(0, m.start - 48), m.start)]
 
     by_key: dict[str, tuple[ModelFact, int]] = {}
     model_quotes: dict[int, str] = {}
@@ -219,20 +241,29 @@ def extract(doc: Doc) -> list[ModelFact]:
         verdict: bool | None = carry if sentence_quotes and _ITEM_START.match(norm, s_start, sentence_quotes[0].start) else None
         carry = None
         intro: list[Mention] = []  # places of the part that introduced the current list
+        # a lower-case name may be a model where the introducer says so (see _lower_case_ok);
+        # an item on its own line below a models' list may be one too
+        lower_ok = verdict is True
         for i, q in enumerate(sentence_quotes):
             gap = norm[previous_end : q.start]
+            carried = verdict
             verdict, decided_here = _is_model(gap, verdict)
             previous_end = q.end
             head = _head_of(text, line_start, q)
             if head is not None and not verdict and not _names_another_kind(gap):
                 verdict, decided_here = True, True
             if not verdict:
+                lower_ok = False
                 continue
+            lower_ok = _lower_case_ok(gap) if decided_here else bool(carried and lower_ok and _PURE_GLUE.match(gap))
             start = head if head is not None else q.inner_start
             end = q.end if head is not None else q.inner_end
             name = text[start:end].strip()
-            # a model has a name: “Camera cộng đồng”, “2 +1”; not scare quotes (“có tên nhưng …”)
-            if not name or not (name[0].isupper() or name[0].isdigit()) or len(name.split()) > 40:
+            # a model has a name: “Camera cộng đồng”, “2 +1”, or one in lower case right
+            # after its introducer (mô hình “hiệp sĩ đường phố”); not scare quotes (“có tên nhưng …”)
+            if not name or not (name[0].isupper() or name[0].isdigit() or (lower_ok and name[0].isalpha()
+                                                                           and not _CLAUSE_WORDS.search(name))) \
+                    or len(name.split()) > 40:
                 continue
             part = semicolon_part(norm, s_start, s_end, q.start, q.end)
             if decided_here:
@@ -246,7 +277,12 @@ def extract(doc: Doc) -> list[ModelFact]:
             brk = _CLAUSE_BREAK.search(norm, q.end, tail_end)
             tail = outside_quotes(places_in(doc, q.end, brk.start() if brk else tail_end))
             group = outside_quotes(places_in(doc, *part))
-            place = _single_place(tail) or _single_place(group) or _single_place(intro)
+            place = _single_place(tail) or _single_place(group)
+            if place is None and group:
+                # "Không chỉ ở A, … B cũng nhân rộng mô hình “X”": the clause that names it
+                clause = outside_quotes(places_in(doc, norm.rfind(",", part[0], q.start) + 1, q.start))
+                place = _single_place(clause)
+            place = place or _single_place(intro)
             if place is None and previous_sentence is not None and previous_sentence[0] >= line_start:
                 if _WHERE_FIRST.match(norm, previous_sentence[0]) or _HERE.match(norm, s_start):
                     place = _single_place(outside_quotes(places_in(doc, *previous_sentence)))
@@ -261,7 +297,7 @@ def extract(doc: Doc) -> list[ModelFact]:
             province, province_2025 = scope_of(doc, place)
             fact = ModelFact(
                 name=name,
-                place=place.name if place else None,
+                place=display_name(place.unit, place) if place else None,
                 place_code=place.unit.code if place and place.unit else None,
                 province=province,
                 province_2025=province_2025,
@@ -283,6 +319,25 @@ def extract(doc: Doc) -> list[ModelFact]:
     facts = _merge_restatements(doc, by_key)
     doc._.model_quotes = model_quotes
     return sorted(facts, key=lambda f: f.start)
+
+
+# National papers quote a model's name in lower case: mô hình "hiệp sĩ đường phố", mô hình
+# trao "móc khoá an ninh", các mô hình như: "…".  Such a name is taken only right after
+# "mô hình" (and a verb of setting it up), or after a models' list's colon, "như", "gồm";
+# the next ones only when list glue alone separates them ("A" và "B").
+_LOWER_CASE_AFTER = re.compile(
+    r"\bmô hình(?:\s*,)?(?:\s+(?:triển khai|thực hiện|trao tặng|trao|tặng|cấp|phát|lắp đặt|gắn|treo|ra mắt|"
+    r"xây dựng|thành lập|nhân rộng|duy trì|phát huy|hoạt động|mang tên|có tên|tên là|gọi là|ứng dụng)){0,2}\s*$"
+    r"|\bmô hình\b[^“”\"]{0,80}(?::|\bnhư|\bgồm|\bbao gồm)\s*$",
+    re.I,
+)
+# words of a clause, not of a name: tình trạng mô hình “có tên nhưng không có hoạt động”
+_CLAUSE_WORDS = re.compile(r"\b(?:nhưng|mà|thì|rồi|chưa|vẫn|cũng|đã|đang|sẽ|bị|chỉ|có tên|hình thức)\b", re.I)
+_PURE_GLUE = re.compile(r"\s*(?:[,;]|và|hoặc|,\s*và|;\s*và|[-–•+*]|\d{1,2}[.)])?\s*$", re.I)
+
+
+def _lower_case_ok(gap: str) -> bool:
+    return bool(_LOWER_CASE_AFTER.search(gap[-120:]))
 
 
 def _names_another_kind(gap: str) -> bool:
@@ -344,7 +399,7 @@ def _merge_restatements(doc: Doc, by_key: dict[str, tuple[ModelFact, int]]) -> l
             place = _place_of_unquoted(doc, fact.name)
             if place is not None:
                 province, province_2025 = scope_of(doc, place)
-                fact = fact.model_copy(update={"place": place.name, "place_code": place.unit.code if place.unit else None,
+                fact = fact.model_copy(update={"place": display_name(place.unit, place), "place_code": place.unit.code if place.unit else None,
                                                "province": province, "province_2025": province_2025})
         facts[key] = (fact, rank)
     return [fact for fact, _ in facts.values()]

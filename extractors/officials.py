@@ -10,7 +10,11 @@ The title is the comma-separated positions written after the name, else the
 one written before it (ANNOTATION.md), with what belongs to a position: its
 organisation in parentheses or after a comma ("(Bộ Công an)", ", Công an tỉnh
 X"), a grassroots position's address (", ấp A, xã B (huyện C)"), the positions
-chained before the name ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh").  A person with neither rank nor
+chained before the name ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh"), a place in parentheses or
+the unit's province after a comma ("… huyện Thọ Xuân (Thanh Hóa)", "… huyện Cần Giuộc, Long
+An"); abbreviated unit words keep their full stop ("Công an TP. HCM"), a former holder's
+"nguyên" is part of the title, chains are kept as written ("… Bộ Chính trị - Bộ trưởng …"),
+and a position before a name holds organisation words only (no clause runs into it).  A person with neither rank nor
 position (a resident quoted with "Bà") is optional by the guideline and left
 out, as are bylines.  One item per person per article, the fullest record;
 ``person_key`` links the same person across articles.
@@ -33,7 +37,7 @@ from pipeline.schema import OfficialFact
 from pipeline.text import fold
 
 NAME = "officials"
-VERSION = "2"
+VERSION = "3"
 REQUIRES = ("text", "norm", "sents", "words")
 ASSIGNS: tuple[str, ...] = ()
 
@@ -58,7 +62,8 @@ _ORG_WORDS = """ban bộ cục sở phòng đội tổ trạm đồn trại vi�
     lượng nghiệp cơ đặc nhiệm trinh thường trực ủy ban mặt bí thư chùa phật giáo xứ họ thánh thất tịnh xá số
     phó viên tiểu khu khóm xóm làng buôn phum sóc nhân khẩu dục hóa hoá thể thao du lịch khoa nghệ tài chính
     kế hoạch đầu y tế đào ngoại truyền nguyên nông nghiệp thương vận tải ty cổ phần hữu hạn lâm thủy thuỷ lợi sản
-    ngân hàng kho bạc thuế hải quan thống kê bưu điện lực tiểu học triển""".split()
+    ngân hàng kho bạc thuế hải quan thống kê bưu điện lực tiểu học triển
+    căn cứ sư lữ không binh chủng pháo thiết giáp bệnh khám dược tật nhiệt đới phủ dịch tâm""".split()
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +72,8 @@ def _vocab() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
     ranks = "|".join(re.escape(r) for r in sorted(set(lex.ranks.values()), key=len, reverse=True))
     heads = "|".join(re.escape(p) for p in lex.positions)
     rank_before = re.compile(rf"(?<!\w)(?P<rank>(?i:{ranks}))\s+$")
-    position = re.compile(rf"(?:{heads})(?!\w)|(?-i:{_SYL}) trưởng(?!\w)", re.I)
+    # "nguyên Giám đốc", "cựu Chủ tịch": a former holder's position is a title too
+    position = re.compile(rf"(?:(?:nguyên|cựu)\s+)?(?:(?:{heads})(?!\w)|(?-i:{_SYL}) trưởng(?!\w))", re.I)
     # unit words ("thị trấn") belong to titles; the syllables of positions do
     # not on their own ("chủ" of "Chủ tịch" would swallow "chủ trì")
     words = set(_ORG_WORDS)
@@ -85,8 +91,13 @@ _STOP_WORDS = frozenset(
 )
 _STOP_PAIRS = frozenset(
     ["cho biết", "phát biểu", "kiểm tra", "chủ trì", "báo cáo", "thông tin", "trả lời", "chỉ ra",
-     "tham dự", "tham gia", "chỉ rõ", "cho rằng", "cho hay"]
+     "tham dự", "tham gia", "chỉ rõ", "cho rằng", "cho hay",
+     # another person's honorific: "phó giám đốc bệnh viện và bác sĩ Phạm …"
+     "bác sĩ", "tiến sĩ", "thạc sĩ", "đồng chí", "kỹ sư", "luật sư", "nhà báo", "điều dưỡng"]
 )
+# Compounds of organisations' names whose first syllable alone is a verb that ends a title
+# ("dự" = attends): "Cục Y tế dự phòng".
+_ORG_COMPOUNDS = frozenset({"dự phòng", "dự trữ"})
 _UNIT_WORD_BEFORE = re.compile(r"(?:tỉnh|huyện|quận|xã|phường|thị trấn|thị xã|thành phố|ấp|thôn|bản)\s+$", re.I)
 _MAX_EXTENSION_WORDS = 20
 # speech verbs a title written after a name often runs into
@@ -107,7 +118,9 @@ def _extension(text: str, pos: int, limit: int, org_words: frozenset[str]) -> in
             continue  # "Sở Văn hóa - Thể thao và Du lịch"
         if not w[0].isalnum():
             return end if w in ",;.:(" and org >= 2 and other <= 2 and last_is_org else None
-        stop = w.endswith(".") and w[:-1].isalnum()
+        stop = w.endswith(".") and w[:-1].isalnum() and not _abbreviation_dot(text, m)
+        if w.endswith(".") and not stop:
+            w = w[:-1]  # "TP. HCM": the abbreviation goes on
         if stop:
             w = w[:-1]  # the sentence's full stop glued to the word
         low = w.lower()
@@ -128,6 +141,19 @@ def _extension(text: str, pos: int, limit: int, org_words: frozenset[str]) -> in
             break
     # a title ends on an organisation's word or name, not on a verb
     return end if org >= 2 and other <= 2 and last_is_org else None
+
+
+# Unit words abbreviated with a full stop inside a title: "Công an TP. HCM", "UBND P. Tân
+# Thành", "Q. Bình Tân", "TX. Bình Long", "H. Phú Tân": the stop ends no title.
+_ABBREVIATED_UNITS = frozenset("tp tx tt h q p".split())
+_NAME_NEXT = re.compile(rf" ?[{UPPER}\d]")
+
+
+def _abbreviation_dot(text: str, m: re.Match) -> bool:
+    """Is the full stop that ends the word ``m`` an abbreviation's, a name following it?"""
+    word = m.group(0)
+    return (len(word) > 1 and word.endswith(".") and word[:-1].lower() in _ABBREVIATED_UNITS
+            and _NAME_NEXT.match(text, m.end()) is not None)
 
 
 def _title_span(text: str, start: int, limit: int, *, after_name: bool = False) -> tuple[int, int] | None:
@@ -154,7 +180,8 @@ def _title_span(text: str, start: int, limit: int, *, after_name: bool = False) 
             break  # "… xã Quế Thọ thông tin thêm": "thông" is no part of the title here
         if head:
             end = head.end()
-        elif word[0].islower() and word.lower() not in org_words:
+        elif word[0].islower() and word.lower() not in org_words \
+                and not (nxt and f"{word.lower()} {nxt.group(0).lower()}" in _ORG_COMPOUNDS):
             if _UNIT_WORD_BEFORE.search(text, max(start, m.start() - 12), m.start()) and re.match(
                     rf"\s+{_SYL}", text[m.end() : m.end() + 3]):
                 end = m.end()  # "tỉnh long An": a name written with a lower-case syllable
@@ -165,7 +192,7 @@ def _title_span(text: str, start: int, limit: int, *, after_name: bool = False) 
                 break
         else:
             end = m.end()
-        if word.endswith(".") and not re.match(r"\.\w", text[end - 1 : end + 1]):
+        if word.endswith(".") and not re.match(r"\.\w", text[end - 1 : end + 1]) and not _abbreviation_dot(text, m):
             end -= 1  # "… huyện Con Cuông.": the sentence's full stop
         first = m.start() if first is None else first
         last = pos = end
@@ -183,17 +210,24 @@ _ORG_OR_UNIT = re.compile(
     r"(?:Công an|UBND|Ủy ban|Uỷ ban|HĐND|Hội đồng|Bộ|Sở|Cục|Tổng cục|Ban|Huyện ủy|Huyện uỷ|Tỉnh ủy|Tỉnh uỷ|Thành ủy|"
     r"Thành uỷ|Đảng ủy|Đảng uỷ|Quận ủy|Quận uỷ|BĐBP|Bộ đội|Bộ Chỉ huy|Đồn|Trạm|Viện|Hội|Đoàn|MTTQ|Mặt trận|Liên đoàn|"
     r"Văn phòng|Phòng|Trường|Bệnh viện|Tòa án|Toà án|Cảnh sát|Quân khu|Học viện|"
+    r"Sư đoàn|Trung đoàn|Lữ đoàn|Tiểu đoàn|Quân đoàn|Binh đoàn|Hải đoàn|Đại đội|Căn cứ|Vùng|Quân chủng|"
     r"(?i:ấp|thôn|bản|xóm|khu phố|tổ dân phố|xã|phường|thị trấn|huyện|quận|thị xã|tỉnh|thành phố))(?!\w)"
 )
 _PAREN_ORG = re.compile(r"\s*\(([^()]{2,60})\)")
 
 
 def _with_paren(text: str, span: tuple[int, int], limit: int) -> tuple[int, int]:
-    """"Phó Cục trưởng Cục X (Bộ Công an)": the organisation in parentheses belongs to the title."""
+    """"Phó Cục trưởng Cục X (Bộ Công an)", "Trưởng Công an huyện Thọ Xuân (Thanh Hóa)",
+    "… phường 1 (TP. Vĩnh Long)": the organisation or place in parentheses belongs to the title."""
     m = _PAREN_ORG.match(text, span[1], limit)
-    if m and _ORG_OR_UNIT.match(m.group(1).strip()):
+    if m and (_ORG_OR_UNIT.match(inner := m.group(1).strip()) or _names_a_larger_unit(inner)):
         return span[0], m.end()
     return span
+
+
+def _names_a_larger_unit(name: str) -> bool:
+    """A province or district as written in parentheses: "Thanh Hóa", "TP. Vĩnh Long", "Q. Bình Tân"."""
+    return any(u.level in ("tỉnh", "huyện") for u in get_gazetteer().lookup(name))
 
 
 def _titles_after(text: str, pos: int, limit: int) -> list[tuple[int, int]]:
@@ -212,9 +246,39 @@ def _titles_after(text: str, pos: int, limit: int) -> list[tuple[int, int]]:
         if span is None:
             break
         span = _with_paren(text, span, limit)
+        span = _with_province(text, span, limit)
         spans.append(span)
         end = span[1]
     return spans
+
+
+# the unit a title ends on, and ", Province" after it: "… Công an huyện Cần Giuộc, Long An"
+_UNIT_AT_END = re.compile(
+    rf"(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn|TP\.?|TX\.?|H\.|Q\.|P\.)\s*({_SYL}(?: {_SYL}){{0,3}}|\d{{1,2}})$",
+    re.I,
+)
+_PROVINCE_NEXT = re.compile(rf"\s*,\s*({_SYL}(?: {_SYL}){{0,3}})(?![\w'’])")
+
+
+def _with_province(text: str, span: tuple[int, int], limit: int) -> tuple[int, int]:
+    """", Long An" after "Trưởng Công an huyện Cần Giuộc": the province of the title's unit
+    belongs to the title (only where the gazetteer puts the unit in that province)."""
+    m = _PROVINCE_NEXT.match(text, span[1], limit)
+    if m is None:
+        return span
+    unit = _UNIT_AT_END.search(text, max(span[0], span[1] - 40), span[1])
+    province = fold(m.group(1))
+    if unit is None or province not in _province_names():
+        return span
+    if any(fold(u.province) == province or fold(u.province_2025) == province
+           for u in get_gazetteer().lookup(unit.group(1)) if u.level != "tỉnh"):
+        return span[0], m.end()
+    return span
+
+
+@lru_cache(maxsize=1)
+def _province_names() -> frozenset[str]:
+    return frozenset(get_gazetteer().province_names())
 
 
 # Words that cannot sit inside a position written before a name ("Chủ tịch UBND
@@ -224,20 +288,48 @@ _NOT_IN_TITLE = frozenset(
     "vào lên xuống đi làm để mà thì nhưng hoặc hay như nói rằng do bởi".split()
 )
 _TITLE_PUNCTUATION = re.compile(r"[,;:.()“”\"!?…]")
+# "Bí thư Thành ủy TP.HCM Nguyễn Văn Nên", "Chủ tịch UBND TP. Hà Nội …": no full stop of a sentence
+_ABBREVIATION_DOTS = re.compile(rf"(?<![\w.])(?:TP|Tp|TX|TT|H|Q|P)\.(?= ?[{UPPER}\d])")
+
+
+def _inside_a_title(words: list[str], org_words: frozenset[str], position: re.Pattern[str]) -> bool:
+    """Are the lower-case words between a position and a name those of a title?  Organisation
+    words, or another word inside a capitalised name ("Công ty TNHH May mặc Bến Cát"), not a
+    clause ("Phó ban chỉ huy quân sự phường bắn chết chị …"); "và" only inside an
+    organisation's name ("Bộ Tài nguyên và Môi trường")."""
+    for i, w in enumerate(words):
+        if not w[0].islower():
+            continue
+        low = w.lower()
+        # (the word right before the name must be an organisation's: "… xã Tân Hòa tiếp Nguyễn …")
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if low == "và":
+            if not nxt[:1].isupper() or position.match(" ".join(words[i + 1 :])):
+                return False
+        elif low in _NOT_IN_TITLE:
+            return False
+        elif low not in org_words and not (i > 0 and words[i - 1][0].isupper() and nxt[:1].isupper()):
+            return False
+    return True
 
 
 def _title_before(text: str, clause_start: int, name_start: int) -> tuple[int, int] | None:
     """"Thứ trưởng Lê Quốc Hùng", "Chủ tịch Công đoàn Công ty … Bến Cát Trần Thị Kim Chi":
     the position phrase that runs from a position up to where the name begins."""
-    _, position, _ = _vocab()
+    _, position, org_words = _vocab()
+    honorifics = get_lexicon().honorifics
     for m in position.finditer(text, clause_start, name_start):
         if m.start() > clause_start and text[m.start() - 1].isalnum():
             continue
         between = text[m.start() : name_start]
         words = between.split()
-        if not words or len(words) > 15 or _TITLE_PUNCTUATION.search(between):
+        if len(words) > 1 and fold(words[-1]) in honorifics:
+            # "Chủ tịch UBND xã ông Nguyễn Văn A": the honorific is no part of the title
+            between = between[: between.rstrip().rfind(" ") + 1]
+            words = words[:-1]
+        if not words or len(words) > 15 or _TITLE_PUNCTUATION.search(_ABBREVIATION_DOTS.sub("", between)):
             continue
-        if any(w.lower() in _NOT_IN_TITLE for w in words if w[0].islower()):
+        if not _inside_a_title(position.sub(" ", between).split(), org_words, position):
             continue
         if any(_looks_like_person(p.group(0)) and not position.match(between, p.start())
                for p in _PERSON_RE.finditer(between)):
@@ -270,7 +362,9 @@ def extract(doc: Doc) -> list[OfficialFact]:
             lead = norm[lead_start:ns]
             if fold(name) in _NOT_OFFICIALS or (_PLACE_WORD_BEFORE.search(lead) and _names_a_place(name)):
                 continue
-            if fold(name) in get_gazetteer().province_names() and not rank_before.search(lead):
+            if _is_a_delegation(name):
+                continue
+            if fold(name) in _province_names() and not rank_before.search(lead):
                 continue  # "Giám đốc Công an Hà Nội": the organisation's province, not a person
             rank_m = rank_before.search(lead)
             rank = lex.ranks.get(fold(rank_m.group("rank"))) if rank_m else None
@@ -287,9 +381,13 @@ def extract(doc: Doc) -> list[OfficialFact]:
                 before = _chained_before(norm, s_start, before)
             has_surname = fold(name.split()[0]) in lex.surnames
             honorific = _HONORIFIC.search(norm, max(s_start, head_end - 12), head_end)
-            if rank is None and not (has_surname and (after or before)):
-                continue  # no rank, no position: a resident quoted, a byline, not an official
-            title = ", ".join(text[a:b] for a, b in after) if after else (text[before[0] : before[1]] if before else None)
+            # no rank, no position: a resident quoted, a byline, not an official; a name of
+            # no Kinh surname ("Ông Y Phăng Niê, phó chủ tịch …") is one with an honorific
+            if rank is None and not ((has_surname or (honorific and after)) and (after or before)):
+                continue
+            # positions after the name as written, with their commas or dashes
+            # ("Uỷ viên Bộ Chính trị - Bộ trưởng Bộ Công an")
+            title = text[after[0][0] : after[-1][1]] if after else (text[before[0] : before[1]] if before else None)
             ev_start = min(x for x in (ns, head_end, before[0] if before and not after else ns,
                                         honorific.start() if honorific else ns))
             ev_end = after[-1][1] if after else ne
@@ -328,6 +426,16 @@ def _chained_before(norm: str, s_start: int, span: tuple[int, int]) -> tuple[int
             break
         start = prev[0]
     return start, span[1]
+
+
+# "Đoàn" is a surname and a delegation: before a unit's word ("Đoàn Phòng Cảnh sát …",
+# "Đoàn Cục …") it is the delegation of that unit, no person.
+_UNIT_HEADS_AFTER_DELEGATION = frozenset(fold(w) for w in "Phòng Cục Sở Ban Bộ Đội Viện Trường Hội Tổ Trạm Đồn Tỉnh Huyện".split())
+
+
+def _is_a_delegation(name: str) -> bool:
+    words = name.split()
+    return fold(words[0]) == "đoàn" and len(words) > 1 and fold(words[1]) in _UNIT_HEADS_AFTER_DELEGATION
 
 
 def _cuts_a_word(spans: list[tuple[int, int]], starts: list[int], end: int) -> bool:

@@ -9,9 +9,13 @@ How a unit is named:
     "xã Yên Nhân (Thường Xuân)", "thị trấn Diêm Điền, Thái Thụy";
   * a district or commune without a unit word where the text says what it is:
     "Ba Vì, Hà Nội", "Vân Đồn là huyện …", "như Ba Chẽ, Bình Liêu, Hải Hà".
+  * provinces by their aliases and dash variants ("TP. HCM", "Sài Gòn", "Thừa Thiên – Huế"),
+    and district-level units named bare after a preposition ("tại Cần Giờ", "đến Nha
+    Trang, Đà Lạt").
 Each mention's candidates are scored by the article's context — the provinces
 it names, the other units it names, the unit word — so "huyện Hòa Bình" in a
-Bạc Liêu article is Bạc Liêu's district, not the province of Hòa Bình.  Units
+Bạc Liêu article is Bạc Liêu's district, not the province of Hòa Bình; a unit's own
+address ("xã A, huyện B, tỉnh C", "huyện X (Thanh Hóa)") weighs most.  Units
 are those of the article's era (legacy before 1 July 2025, the 2025 ones after;
 guessed from the communes when undated), provinces named as they were then.
 """
@@ -35,7 +39,7 @@ from pipeline.schema import PlaceFact
 from pipeline.text import fold
 
 NAME = "places"
-VERSION = "2"
+VERSION = "3"
 REQUIRES = ("text", "norm", "published")
 ASSIGNS = ("place_mentions", "main_province")
 
@@ -81,7 +85,8 @@ _UNIT_MENTION = re.compile(
 # Where a unit word may start, found in the lower-cased text (fast); _UNIT_MENTION is
 # then matched there in the text as written.
 _UNIT_WORD_LOWER = re.compile(r"(?:thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|phường|xã|tp|tx|tt\.|h\.|q\.|p\.)")
-_CAP_RUN = re.compile(rf"(?<![\wÀ-ỹ'’]){_SYL}(?:(?:{_SP}|-)+{_SYL})+")
+# capitalised syllables joined by spaces or dashes ("Thừa Thiên – Huế", "Thừa Thiên-Huế")
+_CAP_RUN = re.compile(rf"(?<![\wÀ-ỹ'’]){_SYL}(?:(?:{_SP}|[-–])+{_SYL})+")
 _PAREN = re.compile(rf"{_SP}*\(\s*(?P<name>{_SYL}(?:\s+{_SYL}){{0,3}})\s*\)")
 # A province name after these is part of another name: a street, a pagoda, a person.
 _NOT_PLACE_BEFORE = re.compile(
@@ -281,10 +286,14 @@ def _bare_province_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> li
     never to a province ("tỉnh …") is that unit when it stands alone.
     """
     text, norm = doc._.text, doc._.norm
-    provinces = get_gazetteer().province_names()
+    provinces = get_gazetteer().province_keys()  # names, dash variants, aliases ("Sài Gòn")
     surnames = get_lexicon().surnames
     lower = {fold(m.name): m for m in named if m.level in ("huyện", "xã")}
     explicit = {fold(m.name) for m in named if m.level == "tỉnh"}
+    # "huyện Thọ Xuân (Thanh Hóa)": a province's name in parentheses after a district is the
+    # province, even where the article also names the city of that name
+    after_district = {_PAREN.match(norm, m.end).start("name") for m in named
+                      if m.level in ("huyện", "?") and m.parent_hint and _PAREN.match(norm, m.end)}
     out: list[Mention] = []
     firsts = _province_first_syllables()
     for m in _CAP_RUN.finditer(norm):
@@ -292,9 +301,12 @@ def _bare_province_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> li
         if not any(w.lower() in firsts for w in words):
             continue  # norm is retoned: lower() is the folded key
         for i in range(len(words)):
-            for n in range(min(4, len(words) - i), 1, -1):
+            # up to four syllables, and the dash of "Bà Rịa - Vũng Tàu"
+            for n in range(min(6, len(words) - i), 1, -1):
+                if n - sum(w in "-–" for w in words[i : i + n]) > 4:
+                    continue
                 name = " ".join(words[i : i + n])
-                key = fold(name)
+                key = name_key(name) if "-" in name or "–" in name else fold(name)
                 if key not in provinces or key in _PERSON_NAMES:
                     continue
                 s = m.start() + len(" ".join(words[:i])) + (1 if i else 0)
@@ -303,7 +315,7 @@ def _bare_province_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> li
                     continue
                 if 1 <= i <= 2 and fold(words[0]) in surnames and i + n == len(words):
                     continue  # "Phó Thủ tướng Trương Hòa Bình": a person named like a province
-                if key in lower and key not in explicit:
+                if key in lower and key not in explicit and s not in after_district:
                     twin = lower[key]
                     out.append(Mention(s, e, text[s:e], twin.level, twin.kinds, twin.kind_word, twin.candidates))
                 else:
@@ -316,7 +328,7 @@ def _bare_province_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> li
 
 @lru_cache(maxsize=1)
 def _province_first_syllables() -> frozenset[str]:
-    return frozenset(name.split()[0] for name in get_gazetteer().province_names())
+    return frozenset(name.split()[0] for name in get_gazetteer().province_keys())
 
 
 def _parent_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> list[Mention]:
@@ -489,8 +501,65 @@ def _find_mentions(doc: Doc, published: date | None) -> tuple[list[Mention], str
     taken = _Taken(len(doc._.norm), [(m.start, m.end) for m in named])
     mentions = named + _bare_province_mentions(doc, named, taken) + _parent_mentions(doc, named, taken)
     mentions += _bare_unit_mentions(doc, mentions, taken, era)
+    if era == "legacy":  # districts were abolished by the reform
+        mentions += _bare_district_mentions(doc, mentions, taken)
     mentions.sort(key=lambda x: x.start)
     return mentions, era
+
+
+# "tại Cần Giờ", "đến Nha Trang, Đà Lạt, Vũng Tàu": district-level units named bare after a
+# preposition, alone or in a list (found from the preposition in the lower-cased text)
+_PREPOSITION = re.compile(r"(?<!\w)(?:tại|ở|đến|về|từ|khắp|như) ")
+_BARE_RUN_LIST = re.compile(
+    rf"(?P<items>{_SYL}(?:{_SP}+{_SYL}){{1,3}}(?:{_SP}*(?:,|và|,{_SP}*và){_SP}*{_SYL}(?:{_SP}+{_SYL}){{1,3}})*)"
+    rf"(?![\wÀ-ỹ'’]|{_SP}+{_SYL}|{_SP}*[(\-–])"
+)
+_RUN_ITEM = re.compile(rf"{_SYL}(?:{_SP}+{_SYL}){{1,3}}")
+
+
+def _bare_district_mentions(doc: Doc, known: list[Mention], taken: _Taken) -> list[Mention]:
+    """District-level units named without a unit word after a preposition ("tại Cần Giờ",
+    "đến Nha Trang, Đà Lạt, Vũng Tàu"), each item a whole capitalised run that the
+    gazetteer knows as a district; a name several provinces share only in the article's
+    province; a commune of the district named after it ("ở Hoà An, Cẩm Lệ")."""
+    norm = doc._.norm
+    main, _ = _main_province(known, "legacy")
+    gaz = get_gazetteer()
+    out: list[Mention] = []
+    for cue in _PREPOSITION.finditer(lower_norm(doc)):
+        if not norm[cue.end() : cue.end() + 1].isupper():
+            continue
+        lst = _BARE_RUN_LIST.match(norm, cue.end())
+        if lst is None or _NOT_UNIT_BEFORE.search(norm, max(0, cue.start() - 16), cue.start()):
+            continue  # "các trục đường như Ngô Quyền, Trường Chinh": streets
+        items = list(_RUN_ITEM.finditer(norm, lst.start("items"), lst.end("items")))
+        found = []
+        for k, item in enumerate(items):
+            a, b = item.start(), item.end()
+            if not taken.free(a, b):
+                found.append(None)  # a province or unit found by another pass
+                continue
+            found_all = [u for u in gaz.lookup(item.group(0)) if u.era == "legacy"]
+            # "ở Hoà An, Cẩm Lệ, Đà Nẵng": a commune of the district named after it
+            district = {u.code for u in gaz.lookup(items[k + 1].group(0), level="huyện")} if k + 1 < len(items) else set()
+            communes = [u for u in found_all if u.level == "xã" and u.district_code in district]
+            if communes:
+                found.append(_bare_mention(doc, a, b, "xã", communes))
+                continue
+            units = [u for u in found_all if u.level == "huyện"]
+            if len({u.province for u in units}) > 1:
+                units = [u for u in units if u.province == main]
+            if not units or len({u.province for u in units}) > 1:
+                break  # a list of places holds places only ("Ngô Quyền, … Nguyễn Văn Linh")
+            if main is not None and units[0].province != main and any(u.province == main for u in found_all):
+                break  # a unit of another level in the article's province, not a district elsewhere
+            found.append(_bare_mention(doc, a, b, "huyện", units))
+        else:
+            for mention in found:
+                if mention is not None:
+                    out.append(mention)
+                    taken.add(mention.start, mention.end)
+    return out
 
 
 def era_of(published: date | None) -> str:
@@ -535,12 +604,13 @@ def _main_province(mentions: list[Mention], era: str) -> tuple[str | None, Count
     return max(votes, key=lambda p: (round(votes[p], 9), -first_seen[p])), votes
 
 
-def _resolve(mentions: list[Mention], published: date | None, era: str) -> str | None:
+def _resolve(norm: str, mentions: list[Mention], published: date | None, era: str) -> str | None:
     gaz = get_gazetteer()
     main, votes = _main_province(mentions, era)
     named = {fold(m.name) for m in mentions}
     tinh = {_province_in_era(u, era) for m in mentions if m.level == "tỉnh" for u in _candidates(m, era)}
-    for m in mentions:
+    chains = _address_chains(norm, mentions, era)
+    for i, m in enumerate(mentions):
         best, best_score = None, float("-inf")
         held = _held_elsewhere(gaz, m, era)
         if held is not None:
@@ -556,6 +626,10 @@ def _resolve(mentions: list[Mention], published: date | None, era: str) -> str |
                 score += 5.0
             if m.parent_hint and any(fold(a.name) == m.parent_hint for a in ancestors):
                 score += 8.0
+            # "xã A, huyện B, tỉnh C": each larger unit written with it that holds it
+            for codes, provinces in chains.get(i, ()):
+                if any(a.code in codes for a in ancestors) or (not codes and province in provinces):
+                    score += 8.0
             if m.kinds and u.kind in m.kinds:
                 score += 1.0
             if u.era == "2025" and era == "2025":
@@ -566,13 +640,18 @@ def _resolve(mentions: list[Mention], published: date | None, era: str) -> str |
             # "xã Bình Phú" in an article about Hà Nội that never names the province of the
             # namesake found: the article's own commune, one the table lost
             best = None
+        written_in = next((p for _, p in chains.get(i, ()) if p), None)
+        if best is not None and written_in and _province_in_era(best, era) not in written_in and len(written_in) == 1:
+            # "xã Phú Bình, huyện Phú Tân, tỉnh Cà Mau": the address names the province; a
+            # namesake elsewhere is not this commune (one the table lost)
+            best = None
         m.unit = best
         if best is not None:
             m.province = _province_in_era(best, era)
             if m.level == "?":
                 m.level = best.level
         else:
-            m.province = main
+            m.province = next(iter(written_in)) if written_in and len(written_in) == 1 else main
         if m.level == "?":
             m.level = "huyện"
     # a province as it was named then: Thừa Thiên Huế before 2025
@@ -587,6 +666,34 @@ def _resolve(mentions: list[Mention], published: date | None, era: str) -> str |
                     m.level, m.unit = "huyện", None
                 m.province = then
     return main if main is None or era != "legacy" else _named_then(main, published, written)
+
+
+# what joins a unit to the next larger one of its address; the next one's unit word is
+# part of that one's mention
+_ADDRESS_GLUE = re.compile(r"\s*(?:,|\(|[-–]|,?\s*thuộc)\s*")
+_LEVEL_SIZE = {"xã": 0, "huyện": 1, "?": 1, "tỉnh": 2}
+
+
+def _address_chains(norm: str, mentions: list[Mention], era: str) -> dict[int, list[tuple[frozenset[str], frozenset[str]]]]:
+    """For each mention, the larger units written right after it as its address ("xã A,
+    huyện B, tỉnh C", "xã A (B)"), read while each next unit is larger: for each, the
+    codes of its candidates (a district) or the names it has in the article's era (a province)."""
+    out: dict[int, list[tuple[frozenset[str], frozenset[str]]]] = {}
+    for i in range(len(mentions) - 2, -1, -1):  # backwards: a chain is the next unit and its chain
+        m, nxt = mentions[i], mentions[i + 1]
+        if (_LEVEL_SIZE.get(nxt.level, 0) > _LEVEL_SIZE.get(m.level, 0) and 0 <= nxt.start - m.end <= 12
+                and _ADDRESS_GLUE.fullmatch(norm, m.end, nxt.start)):
+            units = _candidates(nxt, era)
+            rest = out.get(i + 1, [])
+            if nxt.level == "tỉnh":
+                entry = (frozenset(), frozenset(_province_in_era(u, era) for u in units))
+            else:
+                # "huyện Phú Tân, tỉnh Cà Mau": the district of that province only
+                written_in = next((p for _, p in rest if p), None)
+                units = [u for u in units if not written_in or _province_in_era(u, era) in written_in] or units
+                entry = (frozenset(u.code for u in units), frozenset())
+            out[i] = [entry, *rest]
+    return out
 
 
 def _far_namesake(gaz, m: Mention, best: Unit, era: str, main: str, named: set[str], tinh: set[str]) -> bool:
@@ -619,20 +726,24 @@ def _named_then(province: str, published: date | None, written: frozenset[str]) 
 
 def extract(doc: Doc) -> list[PlaceFact]:
     mentions, era = _find_mentions(doc, doc._.published)
-    main = _resolve(mentions, doc._.published, era)
+    main = _resolve(doc._.norm, mentions, doc._.published, era)
     doc._.place_mentions = Mentions(mentions)
     doc._.main_province = main
     facts: dict[tuple[str, str, str | None], PlaceFact] = {}
+    units_named: set[str] = set()
     named_levels: set[tuple[str, str]] = set()
     for m in mentions:
         # TX Duyên Hải and huyện Duyên Hải are two units of one name and level
         u = m.unit
         key = (fold(m.name), m.level, u.kind if u is not None else m.kind_word)
-        if key in facts or (u is None and key[:2] in named_levels):
-            continue
+        if key in facts or (u is None and key[:2] in named_levels) or (u is not None and u.code in units_named):
+            continue  # one unit written several ways ("TP. HCM", "Sài Gòn") is one place
         named_levels.add(key[:2])
+        if u is not None:
+            units_named.add(u.code)
+        name = display_name(u, m)
         facts[key] = PlaceFact(
-            name=_display_name(u, m),
+            name=name,
             level=m.level,
             province=m.province,
             kind=m.kind_word,
@@ -646,7 +757,7 @@ def extract(doc: Doc) -> list[PlaceFact]:
     return list(facts.values())
 
 
-def _display_name(u: Unit | None, m: Mention) -> str:
+def display_name(u: Unit | None, m: Mention) -> str:
     """The gazetteer's spelling ("TP.HCM" -> "Hồ Chí Minh"), but never with a unit
     word in it: for "Phường 1" the proper name is "1", as written."""
     if u is None or fold(u.name).split()[0] in {w for k in UNIT_WORDS for w in k.split()}:
@@ -663,8 +774,13 @@ def scope_of(doc: Doc, mention: "Mention | None") -> tuple[str | None, str | Non
     province = mention.province if mention is not None and mention.province else doc._.main_province
     if province is None:
         return None, None
+    return province, _province_2025(province)
+
+
+@lru_cache(maxsize=256)
+def _province_2025(province: str) -> str | None:
     units = get_gazetteer().lookup(province, level="tỉnh")
-    return province, (units[0].province_2025 if units else None)
+    return units[0].province_2025 if units else None
 
 
 class Mentions(list):

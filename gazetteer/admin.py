@@ -238,6 +238,7 @@ class _Builder:
         self.parents: dict[str, str | None] = {}
         self.index: dict[str, list[Unit]] = defaultdict(list)
         self.by_first: dict[str, set[str]] = defaultdict(set)
+        self.province_keys: set[str] = set()
         self.max_words = 1
 
     def add(self, unit: Unit, parent: str | None, bare: str | None = None,
@@ -264,6 +265,8 @@ class _Builder:
                 self.max_words = max(self.max_words, surface.count(" ") + 1)
         for key in keys:
             self.index[key].append(unit)
+        if unit.level == "tỉnh":
+            self.province_keys.update(_key_of_folded(f) for f in surfaces)
 
 
 class Gazetteer:
@@ -284,6 +287,7 @@ class Gazetteer:
         }
         self._by_first = {k: frozenset(v) for k, v in built.by_first.items()}
         self._province_names = frozenset(fold(u.name) for u in self._units.values() if u.level == "tỉnh")
+        self._province_keys = frozenset(built.province_keys)
         self.max_name_words: int = built.max_words
         """Longest name or alias, in whitespace-separated syllables."""
 
@@ -436,6 +440,11 @@ class Gazetteer:
     def province_names(self) -> set[str]:
         """Folded short names of all legacy and 2025 provinces (aliases not included)."""
         return set(self._province_names)
+
+    def province_keys(self) -> frozenset[str]:
+        """:func:`name_key` of every way of writing a province's name: its name, the
+        dash variants, the aliases ("tp.hcm", "sài gòn", "thừa thiên - huế")."""
+        return self._province_keys
 
     def names_by_first_syllable(self) -> dict[str, frozenset[str]]:
         """Folded first syllable -> folded names and aliases starting with it.

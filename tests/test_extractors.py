@@ -124,6 +124,24 @@ def test_a_range_of_days_in_one_month(facts_of):
     assert [d.value for d in f.dates] == ["2022-10-03/2022-10-09", "2023-04-14/2023-04-16"]
 
 
+def test_periods_with_dots_a_day_to_a_month_and_days_of_the_publication_year(facts_of):
+    f = facts_of("Từ ngày 2.3.2019 - 2.3.2020, huyện xử lý 420 vụ; từ ngày 5.6.2018 đến hết tháng 2.2019 có 80 vụ; "
+                 "từ tháng 2 - 9.2019 thêm 12 vụ.", published=date(2020, 5, 4))
+    assert [d.value for d in f.dates] == ["2019-03-02/2020-03-02", "2018-06-05/2019-02", "2019-02/2019-09"]
+    f = facts_of("Trong đợt cao điểm (14/4 đến ngày 22/4), dịp nghỉ lễ 30/4--1/5 và lễ 2/9 và 3/9, xã tăng cường tuần tra.",
+                 published=date(2024, 4, 12))
+    assert [d.value for d in f.dates] == ["2024-04-14/2024-04-22", "2024-04-30/2024-05-01", "2024-09-02", "2024-09-03"]
+
+
+def test_a_quarter_a_month_of_this_year_and_a_day_written_with_the_next(facts_of):
+    f = facts_of("Trong quý 2/2023 và quý IV/2023, Công an huyện tiếp nhận 45 tin báo.", published=date(2024, 1, 5))
+    assert [d.value for d in f.dates] == ["2023-04/2023-06", "2023-10/2023-12"]
+    f = facts_of("Vào tháng 11 vừa qua, trong 2 ngày 8 và 9/12, đoàn đã làm việc với 3 xã.", published=date(2024, 12, 20))
+    assert [d.value for d in f.dates] == ["2024-11", "2024-12-08", "2024-12-09"]
+    f = facts_of("Hồ tôm rộng 3000m2 của gia đình được bảo vệ, năm 2023 không mất cắp.")
+    assert [d.value for d in f.dates] == ["2023"]
+
+
 def test_a_number_of_a_document_is_no_year(facts_of):
     f = facts_of("Theo công văn số 2031/SGDĐT-KT và văn bản số 1998 của Sở, năm 2019 xã làm tốt.")
     assert [d.value for d in f.dates] == ["2019"]
@@ -289,3 +307,48 @@ def test_model_count_from_what_its_first_word_names(facts_of):
     f = facts_of("Ở xã Trường Sơn, mô hình “Bản không có ma túy” được triển khai tại 9/11 bản.")
     (m,) = f.models
     assert (m.count, m.place) == (9, "Trường Sơn")
+
+
+# --- counts and dates: numbers that are names, days, services ---------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Đại tá Lê Văn An, Phó Tư lệnh Vùng 2 Hải quân, dự lễ.",
+        "Chính uỷ Căn cứ 696 đến thăm trường cấp 2 Tân Lập và Trung đoàn 2.",
+        "Dịp mùng 1 Tết, 1 Tết năm nay, người dân đi lễ chùa.",
+        "Khi có sự cố, người dân gọi 911, 113, 114 hoặc 115. Xe 115 chở bệnh nhân. Cảnh sát 113 Công an tỉnh có mặt.",
+        "Có 12 triển khai mô hình mới trên địa bàn.",
+        "Cửa hàng ở số 15 Lê Lợi và 2 Tân Lập đều lắp camera.",
+    ],
+)
+def test_numbers_of_names_days_and_services_are_no_counts(facts_of, text):
+    assert counts(facts_of(text)) == []
+
+
+def test_two_counts_across_a_slash_a_distance_and_abbreviated_units(facts_of):
+    f = facts_of("Năm 2023, Công an huyện bắt giữ 13 vụ/15 đối tượng; điểm chốt cách bản Na Sang 15 km; "
+                 "có 5 UBND xã, 3 CSGT, 7 Đồn Biên phòng, hơn 2000 người và 113 vụ.")
+    assert counts(f) == [(13, None, "vụ", None), (15, None, "đối", None), (15, None, "km", None),
+                         (5, None, "UBND", None), (3, None, "CSGT", None), (7, None, "Đồn", None),
+                         (2000, None, "người", "hơn"), (113, None, "vụ", None)]
+
+
+def test_periods_across_months_take_the_last_days_year(facts_of):
+    f = facts_of("Đợt cao điểm từ 12/3 đến 12/6/2018; từ 12-3 đến 12-6-2018; từ ngày 12.3 đến hết ngày 12.6.2018; "
+                 "từ tháng 3 đến tháng 6/2017; từ 1/9 đến 30/11, công an mở đợt.", published=date(2018, 12, 1))
+    assert [d.value for d in f.dates] == ["2018-03-12/2018-06-12", "2017-03/2017-06", "2018-09-01/2018-11-30"]
+
+
+def test_a_year_sized_number_in_a_name_or_a_count_is_no_date(facts_of):
+    f = facts_of("Căn cứ 2000 của Quân khu đón hơn 2000 người, 2000 hộ dân. Năm 2018, 2019 và 2020 đều đạt (2021).")
+    assert [d.value for d in f.dates] == ["2018", "2019", "2020", "2021"]
+
+
+@pytest.mark.parametrize("before", [
+    "Thực hiện Chỉ thị ", "theo Thông tư số ", "tổng số ", "Phó Tư lệnh Vùng ", "cách thôn Tân Lập ", "ấp ",
+    "trong ngày ", "gọi (số ", "thôn Na Sang:\n", "có ", "hơn ", "Đội ", "xã Bản Luốc ", "\u200bNgày ",
+])
+def test_the_quick_reference_check_agrees_with_the_rule(before):
+    from extractors.figures import REFERENCE_BEFORE, reference_before
+    assert bool(reference_before(before)) == bool(REFERENCE_BEFORE.search(before))

@@ -64,3 +64,50 @@ def test_a_long_name_right_after_mo_hinh_is_a_name_not_speech(facts_of):
     name = ("Phát huy vai trò người có uy tín trong đồng bào dân tộc thiểu số tham gia giữ gìn an ninh trật tự "
             "và xây dựng khu dân cư văn hóa ở vùng biên")
     assert [m.name for m in facts_of(f"Xã triển khai mô hình “{name}” từ năm 2021.").models] == [name]
+
+
+def test_lower_case_names_right_after_their_introducer(facts_of):
+    f = facts_of('Công an phường triển khai mô hình "hiệp sĩ đường phố" trên địa bàn. Công an huyện thực hiện '
+                 'mô hình trao "móc khoá an ninh" cho người dân. Huyện nhân rộng những mô hình "móc khoá tố giác tội '
+                 'phạm" và "móc khoá tiếp nhận thông tin an ninh trật tự". Các mô hình tiêu biểu như: "tổ tuần tra '
+                 'nhân dân", "loa an ninh".')
+    assert [m[0] for m in models(f)] == ["hiệp sĩ đường phố", "móc khoá an ninh", "móc khoá tố giác tội phạm",
+                                         "móc khoá tiếp nhận thông tin an ninh trật tự", "tổ tuần tra nhân dân",
+                                         "loa an ninh"]
+    # a headline's single quotes
+    assert [m[0] for m in models(facts_of("Nhân rộng mô hình 'hiệp sĩ đường phố' ở Bình Dương"))] == ["hiệp sĩ đường phố"]
+
+
+def test_scare_quotes_in_lower_case_are_no_models(facts_of):
+    f = facts_of('Cần khắc phục tình trạng mô hình "có tên nhưng không có hoạt động". Người dân gọi đó là những '
+                 '"con nghiện" của mạng xã hội. Mô hình này được gọi là "lá chắn thép" của thôn. '
+                 'Mô hình "tổ tự quản" ở đây hoạt động theo kiểu "làm cho có".')
+    assert [m[0] for m in models(f)] == ["tổ tự quản"]
+
+
+def test_an_application_presented_as_a_model(facts_of):
+    assert [m[0] for m in models(facts_of("Công an tỉnh ra mắt mô hình ứng dụng “Bình Dương an toàn” trên điện thoại."))] \
+        == ["Bình Dương an toàn"]
+    assert models(facts_of("Công an tỉnh ra mắt ứng dụng “Bình Dương an toàn” trên điện thoại.")) == []
+
+
+def test_the_place_of_a_model_run_by_a_province_level_unit_or_a_district_of_a_named_province(facts_of):
+    f = facts_of('Công an TP. HCM vừa triển khai mô hình "hiệp sĩ đường phố" trên toàn thành phố. '
+                 "Công an huyện Thọ Xuân (Thanh Hóa) ra mắt mô hình “Dòng họ tự quản”. "
+                 "Đồn Biên phòng cửa khẩu quốc tế Lao Bảo (Quảng Trị) triển khai mô hình “Cột mốc chủ quyền”.")
+    # ANNOTATION.md: the most specific unit the sentence ties to the model, the district here
+    assert [(m[0], m[1]) for m in models(f)] == [("hiệp sĩ đường phố", "Hồ Chí Minh"), ("Dòng họ tự quản", "Thọ Xuân"),
+                                                 ("Cột mốc chủ quyền", "Quảng Trị")]
+    # a commune with its district in parentheses stays the most specific place
+    assert models(facts_of("Xã Yên Nhân (Thường Xuân) có mô hình “Bản không ma túy”."))[0][1] == "Yên Nhân"
+
+
+def test_the_place_of_the_clause_that_names_the_model(facts_of):
+    f = facts_of("Không chỉ ở Cần Giờ, tại khu vực ven biển, huyện Duyên Hải cũng nhân rộng mô hình “Tổ tự quản ngư dân”.")
+    assert models(f) == [("Tổ tự quản ngư dân", "Duyên Hải", None)]
+
+
+def test_lower_case_items_of_a_models_list_on_their_own_lines(facts_of):
+    f = facts_of('Công an xã duy trì các mô hình sau:\n- "tổ tự quản an ninh trật tự";\n- "camera an ninh";\n'
+                 '2. "loa an ninh".\nNgười dân nói:\n- "làm cho có" thôi.')
+    assert [m[0] for m in models(f)] == ["tổ tự quản an ninh trật tự", "camera an ninh", "loa an ninh"]

@@ -48,6 +48,79 @@ def test_a_title_ends_where_a_verb_pair_or_another_person_begins(facts_of):
                          "Cà Văn Ún": "Phó Công an xã Chiềng Sơ"}
 
 
-def test_positions_after_the_name_chained_by_dashes_are_comma_joined(facts_of):
+def test_positions_after_the_name_chained_by_dashes_are_kept_as_written(facts_of):
     f = facts_of("Thượng tướng Lê Văn Mạnh, Ủy viên Trung ương Đảng - Thứ trưởng Bộ Công an đến thăm.")
-    assert titles(f) == {"Lê Văn Mạnh": "Ủy viên Trung ương Đảng, Thứ trưởng Bộ Công an"}
+    assert titles(f) == {"Lê Văn Mạnh": "Ủy viên Trung ương Đảng - Thứ trưởng Bộ Công an"}
+
+
+def test_an_abbreviated_unit_word_with_its_full_stop_does_not_end_a_title(facts_of):
+    f = facts_of("Đại tá Nguyễn Văn Hùng, Phó Giám đốc Công an TP. HCM cho biết như vậy. "
+                 "Bà Lê Thị Hoa, Chủ tịch UBND P. Bình Trị Đông B (Q. Bình Tân) cũng dự. "
+                 "Ông Phạm Văn Tài, Trưởng Công an TX. Bình Long phát biểu.")
+    assert titles(f) == {"Nguyễn Văn Hùng": "Phó Giám đốc Công an TP. HCM",
+                         "Lê Thị Hoa": "Chủ tịch UBND P. Bình Trị Đông B (Q. Bình Tân)",
+                         "Phạm Văn Tài": "Trưởng Công an TX. Bình Long"}
+    # the sentence's own full stop still ends one
+    assert titles(facts_of("Ông Hồ Văn Mười là Chủ tịch UBND huyện. Trung tá Lê Văn Nam, Đội trưởng Đội CSGT."))[
+        "Lê Văn Nam"] == "Đội trưởng Đội CSGT"
+
+
+def test_a_place_in_parentheses_or_the_units_province_after_a_comma(facts_of):
+    f = facts_of("Thượng tá Phạm Văn Nam, Trưởng Công an huyện Thọ Xuân (Thanh Hóa) cho biết. "
+                 "Thiếu tá Lê Văn Hải, Phó Trưởng Công an phường 1 (TP. Vĩnh Long) cho hay. "
+                 "Trung tá Võ Văn Sáu, Trưởng Công an huyện Cần Giuộc, Long An nói thêm.")
+    assert titles(f) == {"Phạm Văn Nam": "Trưởng Công an huyện Thọ Xuân (Thanh Hóa)",
+                         "Lê Văn Hải": "Phó Trưởng Công an phường 1 (TP. Vĩnh Long)",
+                         "Võ Văn Sáu": "Trưởng Công an huyện Cần Giuộc, Long An"}
+    # a province the unit does not lie in is another item of the sentence
+    g = facts_of("Trung tá Võ Văn Sáu, Trưởng Công an huyện Cần Giuộc, Bình Dương và Long An cùng dự.")
+    assert titles(g) == {"Võ Văn Sáu": "Trưởng Công an huyện Cần Giuộc"}
+
+
+def test_military_units_with_numbers_and_former_positions(facts_of):
+    f = facts_of("Đại tá Đỗ Văn Thành, chính uỷ Căn cứ 696 cho biết. Thượng tá Phan Văn Lực, Trung đoàn trưởng "
+                 "Trung đoàn 2, Sư đoàn BB301 phát biểu. Ông Lê Văn Bình, nguyên Giám đốc Cảnh sát PCCC thành phố, "
+                 "kể lại. Theo nguyên Giám đốc Công an tỉnh Trần Văn Dũng, mô hình rất hay.")
+    assert titles(f) == {"Đỗ Văn Thành": "chính uỷ Căn cứ 696",
+                         "Phan Văn Lực": "Trung đoàn trưởng Trung đoàn 2, Sư đoàn BB301",
+                         "Lê Văn Bình": "nguyên Giám đốc Cảnh sát PCCC thành phố",
+                         "Trần Văn Dũng": "nguyên Giám đốc Công an tỉnh"}
+
+
+def test_lower_case_positions_after_the_name_and_chains_kept_as_written(facts_of):
+    f = facts_of("Ông Nguyễn Văn Phúc - trưởng Công an xã Phú Bình - cho biết. Ông Y Phăng Niê, phó chủ tịch UBND "
+                 "xã Ea Tul, nói thêm. Đại tướng Tô Lâm, Uỷ viên Bộ Chính trị - Bộ trưởng Bộ Công an phát biểu.")
+    assert titles(f) == {"Nguyễn Văn Phúc": "trưởng Công an xã Phú Bình", "Y Phăng Niê": "phó chủ tịch UBND xã Ea Tul",
+                         "Tô Lâm": "Uỷ viên Bộ Chính trị - Bộ trưởng Bộ Công an"}
+    # a resident quoted with an honorific and no position is no official
+    assert titles(facts_of("Bà Y Bhin Niê cho biết gia đình đã tham gia.")) == {}
+
+
+def test_a_position_before_a_name_is_a_title_not_a_clause(facts_of):
+    f = facts_of("Ông Trần Văn Tư, Phó ban chỉ huy quân sự phường bắn chết chị Nguyễn Thị Lan. "
+                 "Bộ trưởng Bộ Tài nguyên và Môi trường Đặng Quốc Khánh và Bí thư Thành ủy TP.HCM Nguyễn Văn Nên dự. "
+                 "Chủ tịch UBND xã và Bí thư Lê Văn Bảy đến thăm; Chủ tịch UBND phường ông Hồ Văn Tám cũng đến.")
+    assert titles(f) == {"Trần Văn Tư": "Phó ban chỉ huy quân sự phường",
+                         "Đặng Quốc Khánh": "Bộ trưởng Bộ Tài nguyên và Môi trường",
+                         "Nguyễn Văn Nên": "Bí thư Thành ủy TP.HCM", "Lê Văn Bảy": "Bí thư",
+                         "Hồ Văn Tám": "Chủ tịch UBND phường"}
+
+
+def test_a_delegation_of_a_unit_is_no_person(facts_of):
+    f = facts_of("Đoàn Phòng Tham Mưu, Phó Giám đốc Công an tỉnh cho biết. Tiếp đó, Đoàn Cục Cảnh Sát, "
+                 "Trưởng phòng Nguyễn Văn An dẫn đầu, đến làm việc với ông Đoàn Văn Hậu, Chủ tịch UBND xã.")
+    assert set(titles(f)) == {"Nguyễn Văn An", "Đoàn Văn Hậu"}
+
+
+def test_organisation_words_of_health_services(facts_of):
+    f = facts_of("Phó Cục trưởng Quản lý Khám chữa bệnh Nguyễn Trọng Khoa cho biết. Ông Trần Văn Phú, nguyên Cục "
+                 "trưởng Y tế dự phòng, nhận định.")
+    assert titles(f) == {"Nguyễn Trọng Khoa": "Phó Cục trưởng Quản lý Khám chữa bệnh",
+                         "Trần Văn Phú": "nguyên Cục trưởng Y tế dự phòng"}
+
+
+def test_long_positions_before_the_name(facts_of):
+    f = facts_of("Đồng chí Phó Thủ tướng Chính phủ Trần Lưu Quang cùng dự. Phó Thủ tướng Chính phủ, Trưởng Ban Chỉ đạo "
+                 "quốc gia phòng chống dịch Covid-19 Vũ Đức Đam chủ trì. Chủ tịch UBND xã Tân Hòa tiếp Nguyễn Văn An.")
+    assert titles(f) == {"Trần Lưu Quang": "Phó Thủ tướng Chính phủ",
+                         "Vũ Đức Đam": "Phó Thủ tướng Chính phủ, Trưởng Ban Chỉ đạo quốc gia phòng chống dịch Covid-19"}

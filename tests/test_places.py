@@ -94,3 +94,41 @@ def test_an_undated_article_writing_the_former_name_with_a_dash(facts_of):
 def test_an_undated_article_calling_a_province_former_is_read_in_the_2025_units(facts_of):
     f = facts_of("Xã Lũng Cú (tỉnh Tuyên Quang) ra mắt tổ tự quản; trước đây xã thuộc tỉnh Hà Giang (cũ).")
     assert ("Lũng Cú", "xã", "Tuyên Quang") in places(f)
+
+
+def test_provinces_written_with_dashes_abbreviations_or_their_old_name(facts_of):
+    f = facts_of("Các đoàn từ Thừa Thiên – Huế, Thừa Thiên - Huế, TP. HCM, TP HCM và Sài Gòn đã đến.",
+                 date(2023, 5, 1))
+    assert sorted((p.name, p.level) for p in f.places) == [("Hồ Chí Minh", "tỉnh"), ("Thừa Thiên Huế", "tỉnh")]
+    assert [p.name for p in facts_of("Thừa Thiên-Huế đẹp lắm.", date(2023, 5, 1)).places] == ["Thừa Thiên Huế"]
+
+
+def test_a_province_in_parentheses_after_a_district_is_the_province(facts_of):
+    f = facts_of("Công an huyện Thọ Xuân (Thanh Hóa) ra mắt mô hình. Trước đó, Công an thành phố Thanh Hóa đã làm.")
+    assert sorted((p.name, p.level) for p in f.places) == [("Thanh Hóa", "huyện"), ("Thanh Hóa", "tỉnh"),
+                                                           ("Thọ Xuân", "huyện")]
+
+
+def test_district_level_units_named_bare_after_a_preposition(facts_of):
+    f = facts_of("Du khách đến Nha Trang, Đà Lạt, Vũng Tàu ngày càng đông. Mô hình được triển khai tại Cần Giờ.")
+    assert [(p.name, p.level, p.province) for p in f.places] == [
+        ("Nha Trang", "huyện", "Khánh Hòa"), ("Đà Lạt", "huyện", "Lâm Đồng"),
+        ("Vũng Tàu", "huyện", "Bà Rịa - Vũng Tàu"), ("Cần Giờ", "huyện", "Hồ Chí Minh")]
+    # streets named after people are no units, nor a list with a person in it
+    assert facts_of("Xe đi theo các trục đường như Ngô Quyền, Trường Chinh.").places == []
+    assert facts_of("Đoàn đi qua Ngô Quyền, Trường Chinh và Nguyễn Văn Linh.").places == []
+
+
+def test_a_commune_lies_in_the_province_its_address_names(facts_of):
+    f = facts_of("Công an xã Phú Bình, huyện Phú Tân, tỉnh Cà Mau triển khai mô hình.")
+    assert [(p.name, p.level, p.province) for p in f.places] == [
+        ("Phú Bình", "xã", "Cà Mau"), ("Phú Tân", "huyện", "Cà Mau"), ("Cà Mau", "tỉnh", "Cà Mau")]
+    g = facts_of("Công an xã Phú Bình (Phú Tân, An Giang) đến dự.")
+    assert [(p.name, p.province) for p in g.places][0] == ("Phú Bình", "An Giang")
+
+
+def test_bare_names_in_an_address_or_before_a_dashed_province(facts_of):
+    f = facts_of("Ca bệnh là nam giới 52 tuổi, ở Hoà An, Cẩm Lệ, Đà Nẵng; người nhà chờ về quê tại Bà Rịa - Vũng Tàu.")
+    assert [(p.name, p.level, p.province) for p in f.places] == [
+        ("Hòa An", "xã", "Đà Nẵng"), ("Cẩm Lệ", "huyện", "Đà Nẵng"), ("Đà Nẵng", "tỉnh", "Đà Nẵng"),
+        ("Bà Rịa - Vũng Tàu", "tỉnh", "Bà Rịa - Vũng Tàu")]

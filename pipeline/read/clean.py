@@ -122,12 +122,18 @@ def clean_text(raw: str) -> CleanArticle:
     datelines: list[tuple[date, str]] = []  # the article's dateline candidates, in page order
     in_prose = False  # past the first paragraph of prose
     dropped = 0
+    skip_to = 0
     for i, line in enumerate(lines):
-        if not line:
+        if not line or i < skip_to:
             continue
         if rules.section_end.fullmatch(line):
-            dropped += sum(1 for rest in lines[i:] if rest)
-            break
+            # "Tin liên quan" and its teasers; a saved page may go on with the article
+            resume = _prose_after_block(lines, i)
+            dropped += sum(1 for rest in lines[i:resume] if rest)
+            if resume >= len(lines):
+                break
+            skip_to = resume
+            continue
         # Around the headline (before the first paragraph of prose) a dateline may
         # share its line with a byline or a counter.
         found = find_dateline(line, loose=not in_prose)
@@ -155,6 +161,39 @@ def clean_text(raw: str) -> CleanArticle:
     _require_article(text)
     published, dateline = _publication(datelines)
     return CleanArticle(text=text, title=_title(kept), published=published, dateline=dateline, dropped_lines=dropped)
+
+
+# A related-news box inside an article holds a few headlines; more lines than this
+# before prose comes back is the page's own list of other articles.
+_MAX_BLOCK_LINES = 12
+
+
+def _prose_after_block(lines: list[str], start: int) -> int:
+    """Where the article goes on after a related-news heading at ``start``: the first of
+    two paragraphs of prose in a row within a few lines (teasers are headlines, or a
+    headline and one summary sentence each), else the end of the page."""
+    seen = 0
+    for j in range(start + 1, len(lines)):
+        if not lines[j]:
+            continue
+        seen += 1
+        if seen > _MAX_BLOCK_LINES:
+            break
+        if _is_paragraph(lines[j]):
+            nxt = next((k for k in range(j + 1, len(lines)) if lines[k]), None)
+            if nxt is not None and _is_paragraph(lines[nxt]):
+                return j
+    return len(lines)
+
+
+_TEASER_DATE = re.compile(r"^\(?\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\)?\s*[-–|]")
+_SENTENCE_END = re.compile(r"[.!?…][”\"’)]*$")
+
+
+def _is_paragraph(line: str) -> bool:
+    """A paragraph of the article's prose: long, ending a sentence, not a teaser's
+    "20/08/2024 - summary" line."""
+    return len(line.split()) >= 15 and bool(_SENTENCE_END.search(line)) and not _TEASER_DATE.match(line)
 
 
 def _is_prose(line: str) -> bool:
