@@ -13,13 +13,14 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from spacy.tokens import Doc
 
 from pipeline.text import UPPER
 
 __all__ = ["UPPER", "CAP", "CAP_WORD", "Quote", "Quotes", "quotes", "in_any", "lower_norm", "provenance", "view", "DocView", "semicolon_part",
-           "word_starts"]
+           "search_end", "word_starts"]
 
 # A capitalised Vietnamese syllable (or an all-caps abbreviation such as UBND).
 CAP_WORD = rf"[{UPPER}]\w*"
@@ -178,16 +179,17 @@ class Quotes(list):
 
 
 def quotes(doc: Doc) -> Quotes:
-    """Quoted spans, paired per paragraph (quotes never span a line break)."""
-    cached = doc._.quotes
+    """Quoted spans, paired per paragraph (quotes never span a line break); computed once
+    per Doc."""
+    cached = doc.user_data.get("quotes")
     if cached is None:
         found: list[Quote] = []
         pos = 0
-        for line in doc._.text.split("\n"):
+        for line in view(doc).text.split("\n"):
             if _QUOTE_MARK.search(line):
                 found.extend(_pair_quotes(line, pos))
             pos += len(line) + 1
-        cached = doc._.quotes = Quotes(found)
+        cached = doc.user_data["quotes"] = Quotes(found)
     return cached
 
 
@@ -201,15 +203,15 @@ def lower_norm(doc: Doc) -> str:
     lower-case literal is several times faster than a case-insensitive regex."""
     cached = doc.user_data.get("lower_norm")
     if cached is None:
-        cached = doc.user_data["lower_norm"] = doc._.norm.lower()
+        cached = doc.user_data["lower_norm"] = view(doc).norm.lower()
     return cached
 
 
 def word_starts(doc: Doc) -> list[int]:
     """Start offsets of the word tokens, for bisecting (computed once per Doc)."""
-    starts = doc._.word_starts
+    starts = doc.user_data.get("word_starts")
     if starts is None:
-        starts = doc._.word_starts = [s for s, _ in doc._.words]
+        starts = doc.user_data["word_starts"] = [s for s, _ in view(doc).words]
     return starts
 
 
@@ -222,6 +224,8 @@ class DocView:
     norm: str
     sents: list[tuple[int, int]]
     sent_starts: list[int]
+    words: list[tuple[int, int]]
+    published: date | None
 
     def sentence_index(self, offset: int) -> int:
         """Index of the sentence holding ``offset`` (as ``pipeline.nlp.segment.sentence_of``)."""
@@ -232,12 +236,22 @@ class DocView:
 
 
 def view(doc: Doc) -> DocView:
+    """The Doc's ``DocView`` (made on first use)."""
     cached = doc.user_data.get("doc_view")
     if cached is None:
         underscore = doc._
         sents = underscore.sents
-        cached = doc.user_data["doc_view"] = DocView(underscore.text, underscore.norm, sents, [s for s, _ in sents])
+        cached = doc.user_data["doc_view"] = DocView(underscore.text, underscore.norm, sents, [s for s, _ in sents],
+                                                     underscore.words, underscore.published)
     return cached
+
+
+def search_end(pattern: re.Pattern[str], text: str, words: tuple[str, ...] | list[str]) -> re.Match[str] | None:
+    """``pattern.search(text)`` for a pattern that is one of ``words`` (each ending on a
+    non-space) and then only whitespace to the end (``(?:…)\\s*$``): such a word can only
+    end where the text's trailing whitespace begins, so the search starts that far back
+    rather than trying every position of the text."""
+    return pattern.search(text, max(0, len(text.rstrip()) - max(map(len, words))))
 
 
 def provenance(doc: Doc, start: int, end: int) -> dict:

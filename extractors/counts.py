@@ -76,7 +76,7 @@ def _place_of(v: DocView, mentions, qs, offset: int):
 def extract(doc: Doc) -> list[CountFact]:
     v = view(doc)
     text, norm = v.text, v.norm
-    spans, mentions = doc._.words, doc._.place_mentions
+    spans, mentions = v.words, doc._.place_mentions
     starts = word_starts(doc)
     qs = quotes(doc)
     models_by_offset = doc._.model_quotes

@@ -17,7 +17,7 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from extractors.base import in_any, provenance, quotes
+from extractors.base import in_any, provenance, quotes, view
 from extractors.figures import reference_before, year_sized_count
 from pipeline.schema import DateFact
 
@@ -75,7 +75,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(rf"(?<![\d/.,])({_Y})(?![\d/.]\d|\d|[^\W\d_])")),
 ]
 
-_NUMBER_START = re.compile(r"(?<!\d)\d")
+_NUMBER = re.compile(r"\d+")  # a run of digits: its start is a number's first digit
 _MONTH_WORD = re.compile(r"tháng\s+$", re.I)
 _QUARTER_WORD = re.compile(r"quý\s+$", re.I)
 _AND_BEFORE = re.compile(r"(?<=\d)\s*(?:và|,)\s*$")
@@ -130,7 +130,7 @@ def is_day_month(text: str, start: int, end: int) -> bool:
 
 def _in_document_name(doc: Doc, start: int) -> bool:
     q = in_any(quotes(doc), start)
-    norm = doc._.norm
+    norm = view(doc).norm
     if q is not None and _DOC_HEAD.match(norm, q.inner_start):
         return True
     before = norm[max(0, start - 160) : start]
@@ -153,17 +153,18 @@ def _iso(y: str | int, m: str | int | None = None, d: str | int | None = None) -
 
 
 def extract(doc: Doc) -> list[DateFact]:
-    text = doc._.norm
+    v = view(doc)
+    text = v.norm
     taken = bytearray(len(text) + 1)  # 1 where an earlier, more specific pattern matched
     found: dict[str, DateFact] = {}
-    published = doc._.published
+    published = v.published
 
     def free(s: int, e: int) -> bool:
         return not any(taken[s:e])
 
     # Every pattern starts on the first digit of a number: trying them only there
     # is several times faster than letting each regex scan the whole text.
-    starts = [m.start() for m in _NUMBER_START.finditer(text)]
+    starts = [m.start() for m in _NUMBER.finditer(text)]
     # a quarter may be a Roman numeral ("quý IV/2023"): its start is no digit
     quarter_starts = sorted(starts + [m.start(1) for m in _ROMAN_QUARTER.finditer(text)])
     for kind, pattern in _PATTERNS:
@@ -273,6 +274,6 @@ def extract(doc: Doc) -> list[DateFact]:
                 continue
             if value not in found:
                 found[value] = DateFact(
-                    value=value, text=doc._.text[s:e], extractor=f"{NAME}@{VERSION}", **provenance(doc, s, e)
+                    value=value, text=v.text[s:e], extractor=f"{NAME}@{VERSION}", **provenance(doc, s, e)
                 )
     return sorted(found.values(), key=lambda f: f.start)

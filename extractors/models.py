@@ -34,7 +34,6 @@ from spacy.tokens import Doc
 from extractors.base import Quotes, lower_norm, provenance, quotes, semicolon_part, view, word_starts
 from extractors.names import canonical
 from extractors.places import Mention, display_name, places_in, scope_of
-from pipeline.nlp.segment import sentence_of
 from pipeline.schema import ModelFact
 from pipeline.text import fold, parse_number
 
@@ -138,7 +137,8 @@ def _single_place(mentions: list[Mention]) -> Mention | None:
 
 def _first_word(doc: Doc, start: int, end: int) -> str:
     """The first word (as segmented) of text[start:end], folded: "giáo xứ", "bản"."""
-    text, spans = view(doc).text, _words_of(doc)
+    v = view(doc)
+    text, spans = v.text, v.words
     i = bisect.bisect_right(word_starts(doc), start) - 1
     for j in range(max(i, 0), len(spans)):  # by index: a slice would copy the rest of the words
         s, e = spans[j]
@@ -150,13 +150,6 @@ def _first_word(doc: Doc, start: int, end: int) -> str:
         if piece and piece[0].isalnum():
             return fold(piece)
     return ""
-
-
-def _words_of(doc: Doc) -> list[tuple[int, int]]:
-    cached = doc.user_data.get("models.words")
-    if cached is None:
-        cached = doc.user_data["models.words"] = doc._.words
-    return cached
 
 
 _FIGURE_THEN_WORD = re.compile(r"(?<![\w.,/])(\d{1,3}(?:\.\d{3})+|\d+)(?:/\d+)?\s+(?=\w)")
@@ -438,7 +431,7 @@ def _count_anywhere(doc: Doc, name: str) -> int | float | None:
     if len(_WORD.findall(name)) < 3 or name[0].isdigit():
         return None
     for start in _find_words(doc, name):
-        m = _NUMBER_BEFORE.search(doc._.norm, max(0, start - 16), start)
+        m = _NUMBER_BEFORE.search(view(doc).norm, max(0, start - 16), start)
         if m:
             return parse_number(m.group(1))
     return None
@@ -451,9 +444,9 @@ def _place_of_unquoted(doc: Doc, name: str) -> Mention | None:
     """The place of a sentence that names the model unquoted: "mô hình Camera an ninh … tỉnh X"."""
     for start in _find_words(doc, name):
         # quoted, that sentence's places were weighed with its items
-        if not _MODEL_BEFORE.search(doc._.norm, max(0, start - 10), start) or quotes(doc).at(start) is not None:
+        if not _MODEL_BEFORE.search(view(doc).norm, max(0, start - 10), start) or quotes(doc).at(start) is not None:
             continue
-        s_start, s_end = doc._.sents[sentence_of(doc, start)]
+        s_start, s_end = view(doc).sentence_span(start)
         place = _single_place(places_in(doc, s_start, s_end))
         if place is not None:
             return place

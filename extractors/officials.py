@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 import bisect
 from itertools import islice
 
-from extractors.base import UPPER, provenance, word_starts
+from extractors.base import UPPER, provenance, search_end, view, word_starts
 from gazetteer import KINDS, get_gazetteer
 from gazetteer.lexicon import get_lexicon
 from pipeline.schema import OfficialFact
@@ -338,21 +338,20 @@ def _title_before(text: str, clause_start: int, name_start: int) -> tuple[int, i
     return None
 
 
-_PLACE_WORD_BEFORE = re.compile(
-    r"(?:tỉnh|huyện|xã|phường|quận|thị trấn|thị xã|thành phố|tp\.?|tx\.?|đường|phố|thôn|ấp|bản|xóm|"
-    r"báo|đài|trường|chùa|đền|cầu|sông|núi|hồ|công ty|tập đoàn)\s+$",
-    re.I,
-)
+_PLACE_WORDS = [w.replace("_", " ") for w in """tỉnh huyện xã phường quận thị_trấn thị_xã thành_phố tp. tp tx. tx
+                đường phố thôn ấp bản xóm báo đài trường chùa đền cầu sông núi hồ công_ty tập_đoàn""".split()]
+_PLACE_WORD_BEFORE = re.compile(rf"(?:{'|'.join(map(re.escape, _PLACE_WORDS))})\s+$", re.I)
 
 
 def extract(doc: Doc) -> list[OfficialFact]:
-    text, norm = doc._.text, doc._.norm  # match on norm ("Thiếu uý" = "Thiếu úy"), cut from text
+    v = view(doc)
+    text, norm = v.text, v.norm  # match on norm ("Thiếu uý" = "Thiếu úy"), cut from text
     rank_before, _, _ = _vocab()
     lex = get_lexicon()
     people: dict[str, OfficialFact] = {}
-    spans, starts = doc._.words, word_starts(doc)
+    spans, starts = v.words, word_starts(doc)
 
-    for s_start, s_end in doc._.sents:
+    for s_start, s_end in v.sents:
         for m in _PERSON_RE.finditer(norm, s_start, s_end):
             ns, ne = _name_span(norm, m.start(), m.end(), lex.honorifics)
             if ne is None or _cuts_a_word(spans, starts, ne):
@@ -360,7 +359,8 @@ def extract(doc: Doc) -> list[OfficialFact]:
             name = text[ns:ne]
             lead_start = max(s_start, ns - 40)
             lead = norm[lead_start:ns]
-            if fold(name) in _NOT_OFFICIALS or (_PLACE_WORD_BEFORE.search(lead) and _names_a_place(name)):
+            if fold(name) in _NOT_OFFICIALS or (search_end(_PLACE_WORD_BEFORE, lead, _PLACE_WORDS)
+                                                and _names_a_place(name)):
                 continue
             if _is_a_delegation(name):
                 continue

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from extractors.base import UPPER, lower_norm, provenance
+from extractors.base import UPPER, lower_norm, provenance, view
 from gazetteer import Unit, get_gazetteer, name_key
 from gazetteer.history import name_on, written_keys
 from gazetteer.lexicon import get_lexicon
@@ -133,7 +133,8 @@ def _longest_known(words: list[str], level: str, kinds: tuple[str, ...]) -> tupl
 def _unit_word_mentions(doc: Doc) -> list[Mention]:
     """"huyện Bình Lục", "TX Thái Hòa", "Phường 1", "H.Đắk Mil", "huyện biên giới Sốp
     Cộp", and the names listed after one ("tại các xã Thanh Xương, Noong Hẹt, Na Tông")."""
-    text, norm = doc._.text, doc._.norm
+    v = view(doc)
+    text, norm = v.text, v.norm
     mentions: list[Mention] = []
     last_end = 0
     for start in _UNIT_WORD_LOWER.finditer(lower_norm(doc)):
@@ -213,7 +214,8 @@ def _listed_after(doc: Doc, first: Mention) -> list[Mention]:
     out: list[Mention] = []
     end, previous = first.end, first
     gaz = get_gazetteer()
-    while (m := _LIST_NEXT.match(doc._.norm, end)) is not None:
+    text, norm = view(doc).text, view(doc).norm
+    while (m := _LIST_NEXT.match(norm, end)) is not None:
         words = m.group("name").split()
         s = m.start("name")
         holders = _holders(gaz, previous, words)
@@ -225,7 +227,7 @@ def _listed_after(doc: Doc, first: Mention) -> list[Mention]:
             if level == "tỉnh":
                 break  # the province: found as such by the bare-province pass
             previous.parent_hint = previous.parent_hint or fold(" ".join(words[:n]))
-            parent = Mention(s, e, doc._.text[s:e], level, (), None, units)
+            parent = Mention(s, e, text[s:e], level, (), None, units)
             out.append(parent)
             end, previous = e, parent
             continue
@@ -233,7 +235,7 @@ def _listed_after(doc: Doc, first: Mention) -> list[Mention]:
         if n == 0 or first.level not in ("xã", "huyện") or previous is not first and previous.level != first.level:
             break
         e = s + len(" ".join(words[:n]))
-        previous = Mention(s, e, doc._.text[s:e], first.level, first.kinds, first.kind_word, found)
+        previous = Mention(s, e, text[s:e], first.level, first.kinds, first.kind_word, found)
         out.append(previous)
         end = e
     return out
@@ -285,7 +287,8 @@ def _bare_province_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> li
     A name the article also gives to a district or commune ("xã Thanh Hóa") and
     never to a province ("tỉnh …") is that unit when it stands alone.
     """
-    text, norm = doc._.text, doc._.norm
+    v = view(doc)
+    text, norm = v.text, v.norm
     provinces = get_gazetteer().province_keys()  # names, dash variants, aliases ("Sài Gòn")
     surnames = get_lexicon().surnames
     lower = {fold(m.name): m for m in named if m.level in ("huyện", "xã")}
@@ -337,7 +340,7 @@ def _parent_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> list[Ment
     for mention in named:
         if mention.parent_hint is None:
             continue
-        paren = _PAREN.match(doc._.norm, mention.end)
+        paren = _PAREN.match(view(doc).norm, mention.end)
         if paren is None:
             continue  # a hint shared from the last unit of a row
         s, e = paren.start("name"), paren.end("name")
@@ -346,7 +349,7 @@ def _parent_mentions(doc: Doc, named: list[Mention], taken: _Taken) -> list[Ment
         wanted = "huyện" if mention.level == "xã" else "tỉnh"
         found = get_gazetteer().lookup(paren.group("name"), level=wanted)
         if found:
-            out.append(Mention(s, e, doc._.text[s:e], wanted, (), None, found))
+            out.append(Mention(s, e, view(doc).text[s:e], wanted, (), None, found))
             taken.add(s, e)
     return out
 
@@ -391,14 +394,14 @@ def _in_province(name: str, province: str, era: str, levels: tuple[str, ...] = (
 
 
 def _bare_mention(doc: Doc, s: int, e: int, level: str, units: list[Unit]) -> Mention:
-    return Mention(s, e, doc._.text[s:e], level, (), None, units)
+    return Mention(s, e, view(doc).text[s:e], level, (), None, units)
 
 
 def _bare_unit_mentions(doc: Doc, known: list[Mention], taken: _Taken, era: str) -> list[Mention]:
     """Districts and communes named without a unit word, where the text says what they are:
     "Ba Vì, Hà Nội", "Vân Đồn là huyện …", a list "như Ba Chẽ, Bình Liêu, Hải Hà" of
     units of the article's province."""
-    norm = doc._.norm
+    norm = view(doc).norm
     out: list[Mention] = []
     provinces = [m for m in known if m.level == "tỉnh" and m.candidates]
     # "Name, Province"
@@ -474,7 +477,7 @@ def _guess_era(doc: Doc, named: list[Mention]) -> str:
     commune that lies in a province the article names in one era only, or exists in
     one era only, counts for that era; a district (abolished by the reform) for the
     legacy one."""
-    norm = doc._.norm
+    norm = view(doc).norm
     provinces = {era: {u.province for m in named if m.level == "tỉnh" for u in m.candidates if u.era == era}
                  for era in ("legacy", "2025")}
     fit = {"legacy": 0.0, "2025": 0.0}
@@ -498,7 +501,7 @@ def _guess_era(doc: Doc, named: list[Mention]) -> str:
 def _find_mentions(doc: Doc, published: date | None) -> tuple[list[Mention], str]:
     named = _unit_word_mentions(doc)
     era = era_of(published) if published is not None else _guess_era(doc, named)
-    taken = _Taken(len(doc._.norm), [(m.start, m.end) for m in named])
+    taken = _Taken(len(view(doc).norm), [(m.start, m.end) for m in named])
     mentions = named + _bare_province_mentions(doc, named, taken) + _parent_mentions(doc, named, taken)
     mentions += _bare_unit_mentions(doc, mentions, taken, era)
     if era == "legacy":  # districts were abolished by the reform
@@ -522,7 +525,7 @@ def _bare_district_mentions(doc: Doc, known: list[Mention], taken: _Taken) -> li
     "đến Nha Trang, Đà Lạt, Vũng Tàu"), each item a whole capitalised run that the
     gazetteer knows as a district; a name several provinces share only in the article's
     province; a commune of the district named after it ("ở Hoà An, Cẩm Lệ")."""
-    norm = doc._.norm
+    norm = view(doc).norm
     main, _ = _main_province(known, "legacy")
     gaz = get_gazetteer()
     out: list[Mention] = []
@@ -725,8 +728,9 @@ def _named_then(province: str, published: date | None, written: frozenset[str]) 
 
 
 def extract(doc: Doc) -> list[PlaceFact]:
-    mentions, era = _find_mentions(doc, doc._.published)
-    main = _resolve(doc._.norm, mentions, doc._.published, era)
+    v = view(doc)
+    mentions, era = _find_mentions(doc, v.published)
+    main = _resolve(v.norm, mentions, v.published, era)
     doc._.place_mentions = Mentions(mentions)
     doc._.main_province = main
     facts: dict[tuple[str, str, str | None], PlaceFact] = {}

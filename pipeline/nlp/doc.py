@@ -10,8 +10,10 @@ Set by ``pipeline.nlp.segment.make_doc`` (the segmenter), read by every componen
   ``title``       the headline, or None
   ``name``        the document's name (file name or URL)
 
-Derived on first use by ``extractors.base`` (a cache of the segmenter's output):
-  ``quotes``, ``word_starts``
+Derived on first use by ``extractors.base`` from the segmenter's output and kept in
+``doc.user_data`` (a plain dict: reading an extension builds an accessor object each
+time, which costs more than the lookups the extractors make with it):
+  ``doc_view`` (the attributes above, read once), ``quotes``, ``word_starts``, ``lower_norm``
 
 Assigned by a component, read by the later ones that declare them in ``REQUIRES``:
   ``place_mentions``, ``main_province``   (places)
@@ -26,9 +28,8 @@ from spacy.tokens import Doc
 __all__ = ["SEGMENTER_ASSIGNS", "COMPONENT_ATTRIBUTES"]
 
 SEGMENTER_ASSIGNS: tuple[str, ...] = ("text", "words", "norm", "sents", "published", "title", "name")
-_DERIVED = ("quotes", "word_starts")
 COMPONENT_ATTRIBUTES: tuple[str, ...] = ("place_mentions", "main_province", "model_quotes")
 
-for _name in (*SEGMENTER_ASSIGNS, *_DERIVED, *COMPONENT_ATTRIBUTES, "assigned"):
+for _name in (*SEGMENTER_ASSIGNS, *COMPONENT_ATTRIBUTES, "assigned"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)

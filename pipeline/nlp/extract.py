@@ -67,18 +67,19 @@ VERSIONS: dict[str, str] = {c.kind: c.version for c in COMPONENTS}
 
 def extract_doc(doc: Doc, components: list[Component] | None = None) -> ArticleFacts:
     """Every component (default: ``COMPONENTS``) over ``doc``; the article's facts."""
-    doc._.assigned = set(SEGMENTER_ASSIGNS)
+    underscore = doc._  # one accessor: spaCy builds a new one on every ``doc._``
+    assigned = underscore.assigned = set(SEGMENTER_ASSIGNS)
     results: dict[str, list[Fact]] = {}
     for c in COMPONENTS if components is None else components:
-        missing = [r for r in c.requires if r not in doc._.assigned]
+        missing = [r for r in c.requires if r not in assigned]
         if missing:  # a pipeline built without ``build``
             raise PipelineOrderError(f"component {c.kind!r} run before {', '.join(missing)} was assigned")
         results[c.kind] = c.run(doc)
-        doc._.assigned.update(c.assigns)
+        assigned.update(c.assigns)
     return ArticleFacts(
-        doc=doc._.name or "",
-        published=doc._.published,
-        title=doc._.title,
-        main_province=doc._.main_province,
+        doc=underscore.name or "",
+        published=underscore.published,
+        title=underscore.title,
+        main_province=underscore.main_province,
         **results,
     )

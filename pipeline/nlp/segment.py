@@ -16,6 +16,8 @@ import re
 from datetime import date
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -78,47 +80,58 @@ def make_doc(article: CleanArticle | str, name: str = "", published: date | None
         article = CleanArticle(text=article, published=published)
     text = article.text
     sents = split_sentences(text)
-    segmenter = get_segmenter()
+    segment = get_segmenter().segment
     words: list[str] = []
     spaces: list[bool] = []
-    starts: list[bool] = []
+    firsts: list[int] = []  # index in ``words`` of each sentence's first word
     spans: list[tuple[int, int]] = []
+    add_word, add_space = words.append, spaces.append
     cursor = 0
-
-    def gap(upto: int) -> None:
-        # whitespace between tokens: a single space rides on the previous token,
-        # anything else becomes a whitespace token of its own
-        nonlocal cursor
-        if upto <= cursor:
-            return
-        ws = text[cursor:upto]
+    for s, e in sents:
+        found = segment(text[s:e])
+        if not found:
+            continue
+        if s:
+            found = [(a + s, b + s) for a, b in found]
+        spans += found
+        first = True
+        for a, b in found:
+            if a > cursor:
+                # whitespace between tokens: a single space rides on the previous token,
+                # anything else becomes a whitespace token of its own
+                ws = text[cursor:a]
+                if ws == " " and words and not spaces[-1]:
+                    spaces[-1] = True
+                else:
+                    add_word(ws)
+                    add_space(False)
+            if first:
+                firsts.append(len(words))
+                first = False
+            add_word(text[a:b])
+            add_space(False)
+            cursor = b
+    if cursor < len(text):
+        ws = text[cursor:]
         if ws == " " and words and not spaces[-1]:
             spaces[-1] = True
         else:
-            words.append(ws)
-            spaces.append(False)
-            starts.append(False)
-        cursor = upto
-
-    for s, e in sents:
-        first = True
-        for ws, we in segmenter.segment(text[s:e]):
-            gap(s + ws)
-            words.append(text[s + ws : s + we])
-            spans.append((s + ws, s + we))
-            spaces.append(False)
-            starts.append(first)
-            first = False
-            cursor = s + we
-    gap(len(text))
-    doc = Doc(_vocab(), words=words, spaces=spaces, sent_starts=starts or None)
-    doc._.text = text
-    doc._.words = spans
-    doc._.norm = retone(text)
-    doc._.sents = sents
-    doc._.published = article.published if article.published else published
-    doc._.title = article.title
-    doc._.name = name
+            add_word(ws)
+            add_space(False)
+    doc = Doc(_vocab(), words=words, spaces=spaces)
+    if words:
+        # sentence starts set from one array: Doc(sent_starts=…) converts them value by value
+        starts = numpy.full(len(words), -1, dtype=numpy.int32)
+        starts[firsts] = 1
+        doc.from_array([SENT_START], starts.astype(numpy.uint64))
+    underscore = doc._  # one accessor for the seven attributes (spaCy builds one per ``doc._``)
+    underscore.text = text
+    underscore.words = spans
+    underscore.norm = retone(text)
+    underscore.sents = sents
+    underscore.published = article.published if article.published else published
+    underscore.title = article.title
+    underscore.name = name
     return doc
 
 

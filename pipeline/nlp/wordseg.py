@@ -323,6 +323,22 @@ def _is_title(text: str) -> bool:
 _CACHE_LIMIT = 200_000  # run-time window texts per cache before it is emptied
 
 
+def _window_of(text: str) -> tuple[str, ...]:
+    """A window's text ("a b") as the tuple of its tokens."""
+    return tuple(text.split(" "))
+
+
+def _by_window(table: dict[str, tuple[float, ...]], k: int) -> dict[tuple[str, ...], tuple[float, ...]]:
+    """``table`` keyed by token tuples; texts that are no window of k tokens (an empty
+    token, another count of spaces) can never be looked up and are left out."""
+    out = {}
+    for text, vec in table.items():
+        window = _window_of(text)
+        if len(window) == k and all(window):
+            out[window] = vec
+    return out
+
+
 def _make_combine(layout: list[tuple[int, list[int]]]) -> Callable[..., list[float]]:
     """Build ``combine(windows_1, windows_2, ...)`` -> per-token score.
 
@@ -353,7 +369,7 @@ def _make_combine(layout: list[tuple[int, list[int]]]) -> Callable[..., list[flo
 # What ``_compile`` makes from the model files: kept prebuilt (``pipeline.prebuilt``), so a
 # new process unpickles it in ~50 ms instead of reading and regrouping the model (~0.4 s).
 _STATE = ("templates", "dictionary", "token_map", "_lengths", "_layout", "_known_base", "_lowered", "_flags",
-          "_bos", "_eos", "_trans")
+          "_unseen", "_bos", "_eos", "_trans")
 
 
 def _token_map_path() -> Path:
@@ -479,14 +495,24 @@ class WordSegmenter:
         "window vector", the summed difference of every k-token template,
         one entry per offset, as a function of the window text alone:
 
-        * ``_known[k]``: window text -> vector, for every text that some
+        * ``_known[k]``: window -> vector, for every window that some
           identity template has a weight for (the common words and pairs of
           news text); other windows met at run time are cached here too
           (single tokens in ``_unigrams``, with their lowercase and istitle).
-        * ``_lowered[k][istitle]``: lowercase text -> vector, for texts only
+        * ``_lowered[k][istitle]``: lowercase window -> vector, for windows only
           a ``.lower`` template knows;
         * ``_flags[k][(isdigit, istitle, is_in_dict)]``: the boolean templates.
+        * ``_unseen[k][istitle]``: for a window of k >= 2 tokens that no identity
+          template knows, (lowercase window -> vector, the vector of any other):
+          ``_lowered`` and the dictionary's flags in one lookup.
         * ``_bos[k]`` / ``_eos[k]``: windows sticking out of the sentence.
+
+        A window of one token is its string; of k >= 2 tokens, the tuple of its
+        token strings (the text the templates join with spaces, split again:
+        tokens hold no space).  A tuple of tokens is hashed from the tokens'
+        own, already computed hashes, so looking windows up needs no joined
+        string per window, and ``map`` over ``zip`` does it without a Python
+        loop.
         """
         attrs = self.model.attributes
         b_id = self.model.labels.index("B-W")
@@ -515,6 +541,7 @@ class WordSegmenter:
         self._known_base: dict[int, dict[str, tuple[float, ...]]] = {}
         self._lowered: dict[int, tuple[dict[str, tuple[float, ...]], dict[str, tuple[float, ...]]]] = {}
         self._flags: dict[int, dict[tuple[bool, bool, bool], tuple[float, ...]]] = {}
+        self._unseen: dict[int, tuple[tuple[dict[tuple[str, ...], tuple[float, ...]], tuple[float, ...]], ...]] = {}
         self._bos: dict[int, tuple[float, ...]] = {}
         self._eos: dict[int, tuple[float, ...]] = {}
         for k in self._lengths:
@@ -554,6 +581,16 @@ class WordSegmenter:
                 {low: vsum(flags[(_is_i32(low), title, low in dictionary)], vec) for low, vec in lower.items()}
                 for title in (False, True)
             )
+            if k > 1:
+                known = _by_window(known, k)
+                lowered = tuple(_by_window(table, k) for table in lowered)
+                # several tokens: the text has a space, so never an i32
+                in_dictionary = {w for w in map(_window_of, dictionary) if len(w) == k and all(w)}
+                self._unseen[k] = tuple(
+                    ({w: lowered[title].get(w) or flags[(False, title, True)]
+                      for w in [*lowered[title], *in_dictionary]}, flags[(False, title, False)])
+                    for title in (False, True)
+                )
             self._layout.append((k, offsets))
             self._known_base[k] = known
             self._lowered[k] = lowered  # type: ignore[assignment]
@@ -594,34 +631,23 @@ class WordSegmenter:
         return info
 
     def _windows(
-        self, k: int, toks: list[str], lows: Sequence[str], titles: Sequence[bool]
+        self, k: int, toks: list[str], lows: tuple[str, ...], titles: Sequence[bool]
     ) -> list[tuple[float, ...]]:
         """Vectors of the windows of k >= 2 tokens, one per start 0 .. n-k."""
         known = self._known[k]
-        if k == 2:
-            texts = [f"{a} {b}" for a, b in zip(toks, toks[1:])]
-        elif k == 3:
-            texts = [f"{a} {b} {c}" for a, b, c in zip(toks, toks[1:], toks[2:])]
-        else:
-            texts = [" ".join(toks[j : j + k]) for j in range(len(toks) - k + 1)]
-        vecs = list(map(known.get, texts))
+        vecs = list(map(known.get, zip(*[toks[i:] for i in range(k)])))
         if None in vecs:
             if len(known) > len(self._known_base[k]) + _CACHE_LIMIT:
                 known = self._known[k] = dict(self._known_base[k])
-            lowered = self._lowered[k]
-            # several tokens: the text has a space, so never an i32
-            flags = [self._flags[k][(False, title, in_dict)] for title in (False, True) for in_dict in (False, True)]
-            dictionary = self.dictionary
+            unseen = self._unseen[k]
             last = k - 1
             for j in [j for j, v in enumerate(vecs) if v is None]:
-                text = texts[j]
-                # lowercase of the joined text = the joined lowercase tokens
-                # (cached per token; str.lower on Vietnamese text is not cheap)
-                low = " ".join(lows[j : j + k])
                 # istitle of the window: of all its tokens (k <= 3 spelled out)
                 title = titles[j] and titles[j + last] and titles[j + 1] if k <= 3 else all(titles[j : j + k])
-                v = lowered[title].get(low) or flags[2 * title + (low in dictionary)]
-                vecs[j] = known[text] = v
+                table, other = unseen[title]
+                # the lowercase window: the tokens' lowercase forms (cached per token;
+                # str.lower on Vietnamese text is not cheap)
+                vecs[j] = known[tuple(toks[j : j + k])] = table.get(lows[j : j + k], other)
         return vecs
 
     def _scores(self, toks: list[str]) -> list[float]:

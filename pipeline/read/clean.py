@@ -68,6 +68,7 @@ def _rules() -> _Rules:
 # --- plain text ------------------------------------------------------------
 
 _MENU_SEPARATORS = re.compile(r"\s+[-–>/|»]\s+|[>|»]")
+_SEPARATOR_CHARS = "-–>/|»"
 
 
 _PIPE_MENU = re.compile(r"^[^|.!?]{1,40}(?:\|[^|.!?]{1,40}){2,}$")
@@ -78,6 +79,11 @@ def _is_menu(line: str, rules: _Rules) -> bool:
     or a row of three or more short items between bars ("Hà Nội Mới | Chính trị | Xã hội")."""
     if _PIPE_MENU.match(line):
         return True
+    # Separators only remove whole tokens made of them, so a line with more than ten
+    # tokens beyond its separator characters has more than ten words (most of prose):
+    # decided without the substitution.
+    if len(line.split()) - sum(map(line.count, _SEPARATOR_CHARS)) > 10:
+        return False
     words = _MENU_SEPARATORS.sub(" ", line.lower()).split()
     if not words or len(words) > 10:
         return False

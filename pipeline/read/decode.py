@@ -40,7 +40,9 @@ __all__ = ["Decoded", "decode", "looks_binary", "vietnamese_share", "VIETNAMESE_
 # prose carry one of them.
 VIETNAMESE_LETTERS = set("đăơưĩũ" + "".join(chr(c) for c in range(0x1EA0, 0x1EFA)))
 _WORD = re.compile(r"[^\W\d_]+")
-_VIETNAMESE_WORD = re.compile("[^\\W\\d_]*[" + "".join(sorted(VIETNAMESE_LETTERS)) + "][^\\W\\d_]*")
+# A word's first Vietnamese-only letter and the rest of the word: one match per word that
+# has one (a leading "[^\\W\\d_]*" would make the engine backtrack at every letter).
+_VIETNAMESE_WORD = re.compile("[" + "".join(sorted(VIETNAMESE_LETTERS)) + "][^\\W\\d_]*")
 
 # Above this share of replaced characters a reading is not "valid but for a few bytes".
 MAX_REPLACED = 0.02
@@ -82,6 +84,9 @@ class Decoded(BaseModel):
         return out
 
 
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13))
+
+
 def looks_binary(data: bytes) -> bool:
     """A known binary format, or control bytes in more than 5% of the first 8 KiB.
 
@@ -90,7 +95,7 @@ def looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if head.startswith(_BINARY_MAGIC):
         return True
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(head.translate(None, _NOT_CONTROL))  # the control bytes left (a loop in C)
     return len(head) > 0 and controls / len(head) > 0.05
 
 
