@@ -29,6 +29,11 @@ from pipeline.nlp.wordseg import get_segmenter
 __all__ = ["split_sentences", "make_doc", "sentence_of"]
 
 MAX_SENTENCE = 2000
+# spaCy interns every new token string in its Vocab for good, and a batch worker meets new
+# names, figures and typos in every article: past this many strings the Docs get a fresh
+# Vocab.  A Doc keeps the Vocab it was made with (older Docs stay valid), and nothing
+# vnfacts reads from a Doc depends on what else its Vocab holds.  None: never renewed.
+VOCAB_LIMIT: int | None = 50_000
 
 # An abbreviation or an initial before a full stop does not end a sentence.
 _ABBREV = {"tp", "tx", "th.s", "ths", "ts", "pgs", "gs", "bs", "ks", "mr", "ms", "st", "v.v", "tt", "q", "p", "h", "x", "nxb"}
@@ -72,6 +77,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 @lru_cache(maxsize=1)
 def _vocab() -> Vocab:
     return Vocab()
+
+
+def _current_vocab() -> Vocab:
+    """The Vocab of the next Doc: the shared one, renewed once it holds ``VOCAB_LIMIT`` strings."""
+    vocab = _vocab()
+    if VOCAB_LIMIT is not None and len(vocab.strings) > VOCAB_LIMIT:
+        _vocab.cache_clear()
+        vocab = _vocab()
+    return vocab
 
 
 def make_doc(article: CleanArticle | str, name: str = "", published: date | None = None) -> Doc:
@@ -118,7 +132,7 @@ def make_doc(article: CleanArticle | str, name: str = "", published: date | None
         else:
             add_word(ws)
             add_space(False)
-    doc = Doc(_vocab(), words=words, spaces=spaces)
+    doc = Doc(_current_vocab(), words=words, spaces=spaces)
     if words:
         # sentence starts set from one array: Doc(sent_starts=…) converts them value by value
         starts = numpy.full(len(words), -1, dtype=numpy.int32)

@@ -320,7 +320,10 @@ def _is_title(text: str) -> bool:
     return True
 
 
-_CACHE_LIMIT = 200_000  # run-time window texts per cache before it is emptied
+# Windows met at run time, per cache (tokens, pairs, triples), before it is emptied: a
+# batch worker meets new ones in every article, and a cache entry costs ~200 bytes.  A miss
+# costs one lookup in the model's tables, so a small cache loses little speed.
+_CACHE_LIMIT = 50_000
 
 
 def _window_of(text: str) -> tuple[str, ...]:
