@@ -7,7 +7,9 @@ caption or a headline is a sentence of its own) and are at most
 text lost its punctuation) is cut at a space, so the work done per sentence
 stays bounded and the cost of an article linear in its length.  Words come
 from underthesea's word-segmentation model (``pipeline.nlp.wordseg``).  The
-attributes set on the Doc are listed in ``pipeline.nlp.doc``.
+attributes set on the Doc are listed in ``pipeline.nlp.doc``.  The Docs share one
+spaCy Vocab, renewed past ``VOCAB_LIMIT`` strings, so that a worker reading articles
+for days keeps a bounded vocabulary (``bench/memory.py``).
 """
 
 from __future__ import annotations
