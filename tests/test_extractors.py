@@ -334,6 +334,21 @@ def test_two_counts_across_a_slash_a_distance_and_abbreviated_units(facts_of):
                          (2000, None, "người", "hơn"), (113, None, "vụ", None)]
 
 
+def test_numbers_whose_space_was_lost_still_count(facts_of):
+    # real pages lose spaces: after punctuation, between a word and a number, before the unit
+    f = facts_of("Đã tiếp nhận 764 tin (chiếm 72%),297 tin đang xử lý; hồ rộng 2000m2; vượt 0,327mg/l khí thở; "
+                 "đạt công suất150.000test/ngày, 300 người/km2.")
+    assert [(c.value, c.unit.split()[0]) for c in f.counts] == [
+        (764, "tin"), (72, "%"), (297, "tin"), (2000, "m2"), (0.327, "mg/l"), (150000, "test/ngày"),
+        (300, "người/km2")]
+
+
+@pytest.mark.parametrize("text", ["Bệnh nhân F0 và covid19 tại khu H5N1.", "Lúc 18h, đến 15h10 thì về.",
+                                  "Năm 2019,2020 và mạng 5G."])
+def test_numbers_glued_to_codes_and_hours_are_no_counts(facts_of, text):
+    assert counts(facts_of(text)) == []
+
+
 def test_periods_across_months_take_the_last_days_year(facts_of):
     f = facts_of("Đợt cao điểm từ 12/3 đến 12/6/2018; từ 12-3 đến 12-6-2018; từ ngày 12.3 đến hết ngày 12.6.2018; "
                  "từ tháng 3 đến tháng 6/2017; từ 1/9 đến 30/11, công an mở đợt.", published=date(2018, 12, 1))
