@@ -39,7 +39,7 @@ from pipeline.schema import PlaceFact
 from pipeline.text import fold
 
 NAME = "places"
-VERSION = "3"
+VERSION = "4"
 REQUIRES = ("text", "norm", "published")
 ASSIGNS = ("place_mentions", "main_province")
 
@@ -178,7 +178,7 @@ def _unit_word_mentions(doc: Doc) -> list[Mention]:
         paren = _PAREN.match(norm, listed[-1].end)
         if paren:  # "xã A, B và C (huyện D)": D holds them all
             for x in listed:
-                x.parent_hint = fold(paren.group("name"))
+                x.parent_hint = _hint(paren.group("name"))
         mentions.extend(listed)
     _share_parent_hints(norm, mentions)
     return mentions
@@ -193,6 +193,14 @@ def strict_word(m: re.Match) -> bool:
 
 
 _LIST_GLUE = re.compile(rf"{_SP}*(?:,|và|,{_SP}*và){_SP}*$")
+
+
+# a unit word before the name in parentheses: "(TP Phủ Lý)", "(Thị xã Hoàng Mai)"
+_HINT_WORD = re.compile(r"^(?:(?:tp|tx|h|q)\.?|thành phố|thị xã|huyện|quận)\s+(?=\S)")
+
+
+def _hint(name: str) -> str:
+    return _HINT_WORD.sub("", fold(name), count=1)
 
 
 def _share_parent_hints(norm: str, mentions: list[Mention]) -> None:
@@ -766,11 +774,16 @@ def display_name(u: Unit | None, m: Mention) -> str:
     word in it: for "Phường 1" the proper name is "1", as written."""
     if u is None or fold(u.name).split()[0] in {w for k in UNIT_WORDS for w in k.split()}:
         return m.name
+    name = u.name
     if u.level == "tỉnh" and m.province and fold(m.province) != fold(u.name):
-        return m.province  # as named then: Thừa Thiên Huế in a 2023 article
-    if name_key(m.name) == name_key(u.name) != fold(m.name) and m.name[:1].isupper():
-        return m.name  # dashes as written: "Phan Rang-Tháp Chàm"
-    return u.name
+        name = m.province  # as named then: Thừa Thiên Huế in a 2023 article
+    if _undashed(m.name) == _undashed(name) != fold(m.name) and m.name[:1].isupper():
+        return m.name  # dashes as written: "Phan Rang-Tháp Chàm", "Thừa Thiên - Huế"
+    return name
+
+
+def _undashed(name: str) -> str:
+    return name_key(name).replace(" - ", " ")
 
 
 def scope_of(doc: Doc, mention: "Mention | None") -> tuple[str | None, str | None]:
