@@ -37,7 +37,7 @@ from pipeline.schema import OfficialFact
 from pipeline.text import fold
 
 NAME = "officials"
-VERSION = "3"
+VERSION = "4"
 REQUIRES = ("text", "norm", "sents", "words")
 ASSIGNS: tuple[str, ...] = ()
 
@@ -117,7 +117,10 @@ def _extension(text: str, pos: int, limit: int, org_words: frozenset[str]) -> in
         if w in "-–":
             continue  # "Sở Văn hóa - Thể thao và Du lịch"
         if not w[0].isalnum():
-            return end if w in ",;.:(" and org >= 2 and other <= 2 and last_is_org else None
+            # an organisation's code in parentheses after it vouches for a longer name:
+            # "Đội chỉ huy giao thông và điều khiển đèn tín hiệu giao thông (PC67)"
+            most = 5 if w == "(" and _CODE_IN_PARENS.match(text, m.start()) else 2
+            return end if w in ",;.:(" and org >= 2 and other <= most and last_is_org else None
         stop = w.endswith(".") and w[:-1].isalnum() and not _abbreviation_dot(text, m)
         if w.endswith(".") and not stop:
             w = w[:-1]  # "TP. HCM": the abbreviation goes on
@@ -163,6 +166,7 @@ def _title_span(text: str, start: int, limit: int, *, after_name: bool = False) 
     _, position, org_words = _vocab()
     first = last = None
     pos, n = start, 0
+    place = 0  # 1: the last word was a unit word; 2: inside the name after it ("TP Đà Nẵng")
     while n < _MAX_TITLE_WORDS:
         m = _WORD.search(text, pos, limit)
         if m is not None and m.group(0) in ("-", "–") and first is not None:
@@ -178,10 +182,15 @@ def _title_span(text: str, start: int, limit: int, *, after_name: bool = False) 
         nxt = _WORD.match(text, m.end() + 1) if text[m.end() : m.end() + 1] == " " else None
         if not head and nxt and f"{word.lower()} {nxt.group(0).lower()}" in _STOP_PAIRS:
             break  # "… xã Quế Thọ thông tin thêm": "thông" is no part of the title here
+        if place == 2 and word[0].islower() and word.lower() not in _UNIT_SYLLABLES and not head:
+            break  # "Giám đốc Sở Y tế TP Đà Nẵng tham mưu …": the place's name ends the title
+        place = 1 if word.lower().rstrip(".") in _UNIT_SYLLABLES else (2 if place and word[0].isupper() else 0)
         if head:
             end = head.end()
         elif word[0].islower() and word.lower() not in org_words \
-                and not (nxt and f"{word.lower()} {nxt.group(0).lower()}" in _ORG_COMPOUNDS):
+                and not (nxt and f"{word.lower()} {nxt.group(0).lower()}" in _ORG_COMPOUNDS) \
+                and not (word == "của" and after_name and first is not None and nxt and nxt.group(0)[0].isupper()):
+            # ("Giám đốc tài chính của CTCP Tập đoàn …": "của" before a name goes on)
             if _UNIT_WORD_BEFORE.search(text, max(start, m.start() - 12), m.start()) and re.match(
                     rf"\s+{_SYL}", text[m.end() : m.end() + 3]):
                 end = m.end()  # "tỉnh long An": a name written with a lower-case syllable
@@ -204,6 +213,10 @@ def _title_span(text: str, start: int, limit: int, *, after_name: bool = False) 
     return first, last - (len(trailing.group(0)) if trailing else 0)
 
 
+# the words of unit words ("thị trấn", "TP"): after one, a capitalised run is a place's name
+_UNIT_SYLLABLES = frozenset(w for k in KINDS for w in k.split()) | frozenset({"tp", "tx", "tt"})
+
+
 # What may follow a position after a comma and belongs to it: its organisation
 # ("Trưởng phòng PV28, Công an tỉnh X") or its address ("Tổ trưởng Tổ … số 23, ấp A, xã B").
 _ORG_OR_UNIT = re.compile(
@@ -214,13 +227,16 @@ _ORG_OR_UNIT = re.compile(
     r"(?i:ấp|thôn|bản|xóm|khu phố|tổ dân phố|xã|phường|thị trấn|huyện|quận|thị xã|tỉnh|thành phố))(?!\w)"
 )
 _PAREN_ORG = re.compile(r"\s*\(([^()]{2,60})\)")
+# an organisation's code or abbreviation in parentheses: "(PC67)", "(LĐ-TB&XH)", "(BĐBP)"
+_CODE_IN_PARENS = re.compile(r"\(\s*[A-ZĐ][A-ZĐ0-9&\-]+\s*\)")
 
 
 def _with_paren(text: str, span: tuple[int, int], limit: int) -> tuple[int, int]:
     """"Phó Cục trưởng Cục X (Bộ Công an)", "Trưởng Công an huyện Thọ Xuân (Thanh Hóa)",
     "… phường 1 (TP. Vĩnh Long)": the organisation or place in parentheses belongs to the title."""
     m = _PAREN_ORG.match(text, span[1], limit)
-    if m and (_ORG_OR_UNIT.match(inner := m.group(1).strip()) or _names_a_larger_unit(inner)):
+    if m and (_ORG_OR_UNIT.match(inner := m.group(1).strip()) or _names_a_larger_unit(inner)
+              or _CODE_IN_PARENS.fullmatch(m.group(0).strip())):
         return span[0], m.end()
     return span
 
@@ -236,7 +252,7 @@ def _titles_after(text: str, pos: int, limit: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     end = pos
     while True:
-        comma = re.match(r"\s*(?:,|\s[-–]\s)\s*", text[end:limit])
+        comma = re.match(r"\s*(?:,|:\s*[-–]?|\s[-–]\s)\s*", text[end:limit])  # ", ", " - ", ": - "
         if not comma:
             break
         at = end + comma.end()

@@ -39,7 +39,7 @@ from pipeline.schema import PlaceFact
 from pipeline.text import fold
 
 NAME = "places"
-VERSION = "4"
+VERSION = "5"
 REQUIRES = ("text", "norm", "published")
 ASSIGNS = ("place_mentions", "main_province")
 
@@ -212,7 +212,7 @@ def _share_parent_hints(norm: str, mentions: list[Mention]) -> None:
             prev.parent_hint = cur.parent_hint
 
 
-_LIST_NEXT = re.compile(rf"{_SP}*(?:,|và|,{_SP}*và){_SP}*(?P<name>{_SYL}(?:{_SP}+{_SYL}){{0,3}}(?:{_SP}\d{{1,2}}\b)?)")
+_LIST_NEXT = re.compile(rf"{_SP}*(?:,|và|,{_SP}*và|(?P<dash>[-–])){_SP}*(?P<name>{_SYL}(?:{_SP}+{_SYL}){{0,3}}(?:{_SP}\d{{1,2}}\b)?)")
 
 
 def _listed_after(doc: Doc, first: Mention) -> list[Mention]:
@@ -239,6 +239,8 @@ def _listed_after(doc: Doc, first: Mention) -> list[Mention]:
             out.append(parent)
             end, previous = e, parent
             continue
+        if m.group("dash"):
+            break  # after a dash only the unit's district or province: "thị trấn Nếnh - Việt Yên"
         n, found = _longest_known(words, first.level, first.kinds)
         if n == 0 or first.level not in ("xã", "huyện") or previous is not first and previous.level != first.level:
             break

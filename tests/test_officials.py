@@ -124,3 +124,18 @@ def test_long_positions_before_the_name(facts_of):
                  "quốc gia phòng chống dịch Covid-19 Vũ Đức Đam chủ trì. Chủ tịch UBND xã Tân Hòa tiếp Nguyễn Văn An.")
     assert titles(f) == {"Trần Lưu Quang": "Phó Thủ tướng Chính phủ",
                          "Vũ Đức Đam": "Phó Thủ tướng Chính phủ, Trưởng Ban Chỉ đạo quốc gia phòng chống dịch Covid-19"}
+
+
+def test_where_a_title_after_the_name_ends(facts_of):
+    f = facts_of("Thiếu tướng Trần Văn Tâm: - Giám đốc Công an TP Cần Thơ. Bà Lê Thị Hoa - Giám đốc Sở Y tế "
+                 "TP Cần Thơ tham mưu chính quyền thành phố. Ông Phạm Văn Bình, Đội trưởng Đội tuần tra và điều "
+                 "khiển tín hiệu đèn giao thông (PC08), cho biết. Ông Đỗ Minh Khôi - Giám đốc điều hành của Công ty "
+                 "Cổ phần Sông Mã - đã ký. Ông Lý Văn Sơn, Trưởng Công an xã Tân Hòa huyện Châu Thành cho biết.")
+    assert titles(f) == {
+        "Trần Văn Tâm": "Giám đốc Công an TP Cần Thơ",  # ": -" after the name
+        "Lê Thị Hoa": "Giám đốc Sở Y tế TP Cần Thơ",  # a verb after the place's name ends it
+        # an organisation's code in parentheses vouches for a long name
+        "Phạm Văn Bình": "Đội trưởng Đội tuần tra và điều khiển tín hiệu đèn giao thông (PC08)",
+        "Đỗ Minh Khôi": "Giám đốc điều hành của Công ty Cổ phần Sông Mã",
+        "Lý Văn Sơn": "Trưởng Công an xã Tân Hòa huyện Châu Thành",  # a unit word goes on
+    }

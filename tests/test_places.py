@@ -148,3 +148,16 @@ def test_a_hyphenated_province_keeps_its_dash_as_written(facts_of):
     f = facts_of("Các tỉnh Hà Tĩnh, Phú Thọ và Thừa Thiên - Huế làm tốt công tác này.", published=date(2021, 4, 20))
     assert [p.name for p in f.places] == ["Hà Tĩnh", "Phú Thọ", "Thừa Thiên - Huế"]
     assert f.places[-1].province == "Thừa Thiên Huế"
+
+
+def test_a_district_after_a_dash_is_the_communes_address(facts_of):
+    f = facts_of("Các bị cáo ở thị trấn Nếnh - Việt Yên, ở xã Lương Phong - Hiệp Hòa (Bắc Giang).",
+                 published=date(2011, 7, 25))
+    assert [(p.name, p.level, p.province) for p in f.places] == [
+        ("Nếnh", "xã", "Bắc Giang"), ("Việt Yên", "huyện", "Bắc Giang"), ("Lương Phong", "xã", "Bắc Giang"),
+        ("Hiệp Hòa", "huyện", "Bắc Giang"), ("Bắc Giang", "tỉnh", "Bắc Giang")]
+
+
+def test_an_undated_article_naming_no_province_takes_the_name_it_bore_longest(facts_of):
+    f = facts_of("Lực lượng chức năng huyện Phú Lộc truy đuổi “vàng tặc” khỏi thôn Vinh Sơn, xã Lộc Sơn.")
+    assert {p.province for p in f.places if p.level != "thôn"} == {"Thừa Thiên Huế"}
