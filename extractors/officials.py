@@ -63,7 +63,7 @@ _ORG_WORDS = """ban bộ cục sở phòng đội tổ trạm đồn trại vi�
     phó viên tiểu khu khóm xóm làng buôn phum sóc nhân khẩu dục hóa hoá thể thao du lịch khoa nghệ tài chính
     kế hoạch đầu y tế đào ngoại truyền nguyên nông nghiệp thương vận tải ty cổ phần hữu hạn lâm thủy thuỷ lợi sản
     ngân hàng kho bạc thuế hải quan thống kê bưu điện lực tiểu học triển
-    căn cứ sư lữ không binh chủng pháo thiết giáp bệnh khám dược tật nhiệt đới phủ dịch tâm""".split()
+    căn cứ sư lữ không binh chủng pháo thiết giáp bệnh khám dược tật nhiệt đới phủ dịch tâm tàu tạo""".split()
 
 
 @lru_cache(maxsize=1)
@@ -72,8 +72,9 @@ def _vocab() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
     ranks = "|".join(re.escape(r) for r in sorted(set(lex.ranks.values()), key=len, reverse=True))
     heads = "|".join(re.escape(p) for p in lex.positions)
     rank_before = re.compile(rf"(?<!\w)(?P<rank>(?i:{ranks}))\s+$")
-    # "nguyên Giám đốc", "cựu Chủ tịch": a former holder's position is a title too
-    position = re.compile(rf"(?:(?:nguyên|cựu)\s+)?(?:(?:{heads})(?!\w)|(?-i:{_SYL}) trưởng(?!\w))", re.I)
+    # "nguyên Giám đốc", "cựu Chủ tịch", "quyền Trưởng phòng": a former or acting holder's
+    # position is a title too
+    position = re.compile(rf"(?:(?:nguyên|cựu|quyền)\s+)?(?:(?:{heads})(?!\w)|(?-i:{_SYL}) trưởng(?!\w))", re.I)
     # unit words ("thị trấn") belong to titles; the syllables of positions do
     # not on their own ("chủ" of "Chủ tịch" would swallow "chủ trì")
     words = set(_ORG_WORDS)
@@ -228,7 +229,9 @@ _ORG_OR_UNIT = re.compile(
 )
 _PAREN_ORG = re.compile(r"\s*\(([^()]{2,60})\)")
 # an organisation's code or abbreviation in parentheses: "(PC67)", "(LĐ-TB&XH)", "(BĐBP)"
-_CODE_IN_PARENS = re.compile(r"\(\s*[A-ZĐ][A-ZĐ0-9&\-]+\s*\)")
+_CODE = r"\(\s*[A-ZĐ][A-ZĐ0-9&\-]+\s*\)"
+_CODE_IN_PARENS = re.compile(_CODE)
+_CODE_BEFORE = re.compile(_CODE + r"\s*$")
 
 
 def _with_paren(text: str, span: tuple[int, int], limit: int) -> tuple[int, int]:
@@ -259,13 +262,26 @@ def _titles_after(text: str, pos: int, limit: int) -> list[tuple[int, int]]:
         if not (position.match(text, at) or (spans and _ORG_OR_UNIT.match(text, at))):
             break
         span = _title_span(text, at, limit, after_name=True)
-        if span is None:
-            break
+        if span is None or _names_a_person(text, span):
+            break  # ", nguyên Tổng Bí thư Đỗ Mười": the next person, with his own title
         span = _with_paren(text, span, limit)
         span = _with_province(text, span, limit)
         spans.append(span)
         end = span[1]
     return spans
+
+
+# a personal name right after a position, ending a clause: "… Tổng Bí thư Đỗ Mười,"
+_PERSON_AFTER_HEAD = re.compile(rf"\s+({_PERSON})(?=\s*(?:[,;.:)]|và(?!\w)|$))")
+
+
+def _names_a_person(text: str, span: tuple[int, int]) -> bool:
+    _, position, _ = _vocab()
+    for head in position.finditer(text, span[0], span[1]):
+        p = _PERSON_AFTER_HEAD.match(text, head.end(), span[1] + 1)
+        if p and _looks_like_person(p.group(1)):
+            return True
+    return False
 
 
 # the unit a title ends on, and ", Province" after it: "… Công an huyện Cần Giuộc, Long An"
@@ -343,9 +359,11 @@ def _title_before(text: str, clause_start: int, name_start: int) -> tuple[int, i
             # "Chủ tịch UBND xã ông Nguyễn Văn A": the honorific is no part of the title
             between = between[: between.rstrip().rfind(" ") + 1]
             words = words[:-1]
-        if not words or len(words) > 15 or _TITLE_PUNCTUATION.search(_ABBREVIATION_DOTS.sub("", between)):
+        # an organisation's code in parentheses may sit between: "… quốc gia (UBATGTQG) Hồ Nghĩa Dũng"
+        bare = _CODE_IN_PARENS.sub("", _ABBREVIATION_DOTS.sub("", between))
+        if not words or len(words) > 15 or _TITLE_PUNCTUATION.search(bare):
             continue
-        if not _inside_a_title(position.sub(" ", between).split(), org_words, position):
+        if not _inside_a_title(position.sub(" ", _CODE_IN_PARENS.sub(" ", between)).split(), org_words, position):
             continue
         if any(_looks_like_person(p.group(0)) and not position.match(between, p.start())
                for p in _PERSON_RE.finditer(between)):
@@ -387,11 +405,11 @@ def extract(doc: Doc) -> list[OfficialFact]:
             # what comes before the rank (or the name): a position, an honorific
             head_end = lead_start + rank_m.start() if rank_m else ns
             after = _titles_after(norm, ne, s_end)
-            clause_start = max([s_start] + [norm.rfind(c, s_start, head_end) + 1 for c in ",;:("])
+            clause_start = _clause_start(norm, s_start, head_end)
             before = _title_before(norm, clause_start, head_end)
             if before is None and rank_m and norm[clause_start - 1 : clause_start] == ",":
                 comma = clause_start - 1
-                prev_start = max([s_start] + [norm.rfind(c, s_start, comma) + 1 for c in ",;:("])
+                prev_start = _clause_start(norm, s_start, comma)
                 before = _title_before(norm, prev_start, comma)
             if before is not None:
                 before = _chained_before(norm, s_start, before)
@@ -419,6 +437,15 @@ def extract(doc: Doc) -> list[OfficialFact]:
     return sorted(people.values(), key=lambda f: f.start)
 
 
+def _clause_start(norm: str, s_start: int, end: int) -> int:
+    """Where the clause before ``end`` begins: after the last ",;:(" of the sentence, but
+    not inside an organisation's code in parentheses right before ``end`` ("(UBATGTQG)")."""
+    code = _CODE_BEFORE.search(norm, max(s_start, end - 30), end)
+    if code:
+        end = code.start()
+    return max([s_start] + [norm.rfind(c, s_start, end) + 1 for c in ",;:("])
+
+
 _MAX_CHAINED = 4  # positions before one name; bounds the walk back on a pathological sentence
 
 
@@ -430,7 +457,7 @@ def _chained_before(norm: str, s_start: int, span: tuple[int, int]) -> tuple[int
         if norm[start - 2 : start] != ", ":
             break
         comma = start - 2
-        prev_start = max([s_start] + [norm.rfind(c, s_start, comma) + 1 for c in ",;:("])
+        prev_start = _clause_start(norm, s_start, comma)
         while prev_start < comma and norm[prev_start].isspace():
             prev_start += 1
         prev = _title_before(norm, prev_start, comma)

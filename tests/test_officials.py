@@ -139,3 +139,12 @@ def test_where_a_title_after_the_name_ends(facts_of):
         "Đỗ Minh Khôi": "Giám đốc điều hành của Công ty Cổ phần Sông Mã",
         "Lý Văn Sơn": "Trưởng Công an xã Tân Hòa huyện Châu Thành",  # a unit word goes on
     }
+
+
+def test_titles_beside_other_people_acting_holders_and_codes_before_the_name(facts_of):
+    f = facts_of("Dự lễ có Chủ tịch nước Lê Văn An, nguyên Tổng Bí thư Trần Văn Bình và Đại tướng Phạm Văn Cường. "
+                 "Bộ trưởng Bộ Giáo dục và Đào tạo (GD&ĐT) Nguyễn Văn Dũng phát biểu. "
+                 "Thượng tá Hoàng Thị Em - quyền Trưởng phòng Hậu cần đã làm tốt.")
+    assert titles(f) == {"Lê Văn An": "Chủ tịch nước", "Trần Văn Bình": "nguyên Tổng Bí thư", "Phạm Văn Cường": None,
+                         "Nguyễn Văn Dũng": "Bộ trưởng Bộ Giáo dục và Đào tạo (GD&ĐT)",
+                         "Hoàng Thị Em": "quyền Trưởng phòng Hậu cần"}
