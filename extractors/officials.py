@@ -63,7 +63,7 @@ _ORG_WORDS = """ban bộ cục sở phòng đội tổ trạm đồn trại vi�
     phó viên tiểu khu khóm xóm làng buôn phum sóc nhân khẩu dục hóa hoá thể thao du lịch khoa nghệ tài chính
     kế hoạch đầu y tế đào ngoại truyền nguyên nông nghiệp thương vận tải ty cổ phần hữu hạn lâm thủy thuỷ lợi sản
     ngân hàng kho bạc thuế hải quan thống kê bưu điện lực tiểu học triển
-    căn cứ sư lữ không binh chủng pháo thiết giáp bệnh khám dược tật nhiệt đới phủ dịch tâm tàu tạo""".split()
+    căn cứ sư lữ không binh chủng pháo thiết giáp bệnh khám dược tật nhiệt đới phủ dịch tâm tàu tạo chức cán""".split()
 
 
 @lru_cache(maxsize=1)
@@ -249,13 +249,22 @@ def _names_a_larger_unit(name: str) -> bool:
     return any(u.level in ("tỉnh", "huyện") for u in get_gazetteer().lookup(name))
 
 
+# what joins a name to the position written after it: ", ", " - ", ": - ", "(34 tuổi, ", and
+# an appointment ("… vừa được bổ nhiệm làm Trưởng phòng …")
+_TITLE_GLUE = re.compile(
+    r"\s*(?:,|:\s*[-–]?|\s[-–]\s|\(\s*(?:SN\s*)?\d{1,4}(?:\s*tuổi)?\s*,"
+    r"|\s(?:vừa\s+|đã\s+|mới\s+)?được\s+(?:bổ nhiệm|điều động|bầu|giao|phân công)"
+    r"(?:\s+(?:giữ chức(?: vụ)?|làm|là|vào chức(?: vụ)?))?(?=\s))\s*"
+)
+
+
 def _titles_after(text: str, pos: int, limit: int) -> list[tuple[int, int]]:
     """", Phó Giám đốc Công an tỉnh X, Ủy viên …": the span of every comma-separated position."""
     _, position, _ = _vocab()
     spans: list[tuple[int, int]] = []
     end = pos
     while True:
-        comma = re.match(r"\s*(?:,|:\s*[-–]?|\s[-–]\s)\s*", text[end:limit])  # ", ", " - ", ": - "
+        comma = _TITLE_GLUE.match(text[end:limit])
         if not comma:
             break
         at = end + comma.end()

@@ -148,3 +148,11 @@ def test_titles_beside_other_people_acting_holders_and_codes_before_the_name(fac
     assert titles(f) == {"Lê Văn An": "Chủ tịch nước", "Trần Văn Bình": "nguyên Tổng Bí thư", "Phạm Văn Cường": None,
                          "Nguyễn Văn Dũng": "Bộ trưởng Bộ Giáo dục và Đào tạo (GD&ĐT)",
                          "Hoàng Thị Em": "quyền Trưởng phòng Hậu cần"}
+
+
+def test_a_position_given_by_an_appointment_or_after_an_age(facts_of):
+    f = facts_of("Đại tá Lê Văn Chiến vừa được bổ nhiệm làm Trưởng phòng Cảnh sát giao thông Công an tỉnh Nghệ An. "
+                 "Đại úy Trần Minh Khoa (34 tuổi, Bí thư Đoàn Phòng Tham mưu Sư đoàn 304) là gương sáng. "
+                 "Ông Phạm Văn Hải được khen thưởng.")
+    assert titles(f) == {"Lê Văn Chiến": "Trưởng phòng Cảnh sát giao thông Công an tỉnh Nghệ An",
+                         "Trần Minh Khoa": "Bí thư Đoàn Phòng Tham mưu Sư đoàn 304"}
