@@ -138,6 +138,9 @@ def test_a_quarter_a_month_of_this_year_and_a_day_written_with_the_next(facts_of
     assert [d.value for d in f.dates] == ["2023-04/2023-06", "2023-10/2023-12"]
     f = facts_of("Vào tháng 11 vừa qua, trong 2 ngày 8 và 9/12, đoàn đã làm việc với 3 xã.", published=date(2024, 12, 20))
     assert [d.value for d in f.dates] == ["2024-11", "2024-12-08", "2024-12-09"]
+    # with its year written after the last day, an undated article too
+    f = facts_of("Vụ gây rối xảy ra vào ngày 23, 24/8/2010 tại mỏ.")
+    assert [d.value for d in f.dates] == ["2010-08-23", "2010-08-24"]
     f = facts_of("Hồ tôm rộng 3000m2 của gia đình được bảo vệ, năm 2023 không mất cắp.")
     assert [d.value for d in f.dates] == ["2023"]
 
