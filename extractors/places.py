@@ -33,13 +33,14 @@ from spacy.tokens import Doc
 
 from extractors.base import UPPER, lower_norm, provenance, view
 from gazetteer import Unit, get_gazetteer, name_key
+from gazetteer.former import spelling
 from gazetteer.history import name_on, written_keys
 from gazetteer.lexicon import get_lexicon
 from pipeline.schema import PlaceFact
 from pipeline.text import fold
 
 NAME = "places"
-VERSION = "5"
+VERSION = "6"
 REQUIRES = ("text", "norm", "published")
 ASSIGNS = ("place_mentions", "main_province")
 
@@ -60,10 +61,19 @@ UNIT_WORDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "thị trấn": ("xã", ("thị trấn",)),
     "tt": ("xã", ("thị trấn",)),
     "đặc khu": ("xã", ("đặc khu",)),
+    # the police of a unit, abbreviated in police reports: "CAQ Thanh Xuân", "CAH Lý Sơn"
+    "caq": ("huyện", ("quận",)),
+    "cah": ("huyện", ("huyện",)),
+    "catx": ("huyện", ("thị xã",)),
+    "catp": ("?", ("thành phố",)),
+    "cax": ("xã", ("xã",)),
+    "cap": ("xã", ("phường",)),
 }
 # Abbreviations that also start other things (initials "H. Nam"): a name after them
 # must be a known unit of that level.
 _ABBREVIATED = frozenset({"h", "q", "p", "tt"})
+# "CAQ", "CATP": a name after them must be a known unit too
+_POLICE_OF = frozenset({"caq", "cah", "catx", "catp", "cax", "cap"})
 # A syllable of a unit's name: "Cư M'gar", "Đắk R'Lấp" keep their apostrophe.
 _SYL = rf"[{UPPER}][\w'’]*"
 _SP = r"[^\S\n]"  # a space that is not a line break: a name never runs across lines
@@ -77,14 +87,15 @@ def _descriptors() -> str:
 
 
 _UNIT_MENTION = re.compile(
-    r"(?<![\wÀ-ỹ'’.])(?P<unit>(?i:thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|phường|xã)|TP\.?|Tp\.?|TX\.?|TT\.|H\.|Q\.|P\.)"
+    r"(?<![\wÀ-ỹ'’.])(?P<unit>(?i:thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|phường|xã)|TP\.?|Tp\.?|TX\.?|TT\.|H\.|Q\.|P\."
+    r"|CATP|CATX|CA[QHXP](?=\s))"
     rf"{_SP}*(?:(?P<desc>(?i:{_descriptors()})){_SP}+)?"
     # a name, or one written with a lower-case first syllable ("tỉnh long An")
     rf"(?:(?P<name>{_NAME})|(?P<lname>[a-zà-ỹđ]+{_SP}{_SYL}(?:{_SP}{_SYL}){{0,3}}))"
 )
 # Where a unit word may start, found in the lower-cased text (fast); _UNIT_MENTION is
 # then matched there in the text as written.
-_UNIT_WORD_LOWER = re.compile(r"(?:thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|phường|xã|tp|tx|tt\.|h\.|q\.|p\.)")
+_UNIT_WORD_LOWER = re.compile(r"(?:thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|phường|xã|tp|tx|tt\.|h\.|q\.|p\.|ca[qhxpt])")
 # capitalised syllables joined by spaces or dashes ("Thừa Thiên – Huế", "Thừa Thiên-Huế")
 _CAP_RUN = re.compile(rf"(?<![\wÀ-ỹ'’]){_SYL}(?:(?:{_SP}|[-–])+{_SYL})+")
 _PAREN = re.compile(rf"{_SP}*\(\s*(?P<name>{_SYL}(?:\s+{_SYL}){{0,3}})\s*\)")
@@ -151,7 +162,7 @@ def _unit_word_mentions(doc: Doc) -> list[Mention]:
         if 0 < n < len(words) and words[n] in _NAME_SUFFIXES and not strict_word(m):
             n, found = 0, []  # "xã Hòa Phong Tây": not "Hòa Phong", a commune the table lacks
         # an abbreviation, a descriptive word, a lower-case syllable: only a known unit
-        strict = word in _ABBREVIATED or m.group("desc") or group == "lname"
+        strict = word in _ABBREVIATED or word in _POLICE_OF or m.group("desc") or group == "lname"
         if word in _ABBREVIATED and re.search(rf"{_SYL}{_SP}*$", norm[max(0, m.start() - 12) : m.start()]):
             continue  # "Nguyễn H. Nam": an initial inside a person's name
         if n == 0:
@@ -173,7 +184,8 @@ def _unit_word_mentions(doc: Doc) -> list[Mention]:
         if level == "?":
             levels = {u.level for u in found}
             level = levels.pop() if len(levels) == 1 else "?"
-        mention = Mention(m.start(), name_end, text[name_start:name_end], level, kinds, word, found)
+        kind_word = kinds[0] if word in _POLICE_OF else word  # "CAQ Thanh Xuân": a quận
+        mention = Mention(m.start(), name_end, text[name_start:name_end], level, kinds, kind_word, found)
         listed = [mention, *_listed_after(doc, mention)]
         paren = _PAREN.match(norm, listed[-1].end)
         if paren:  # "xã A, B và C (huyện D)": D holds them all
@@ -189,7 +201,8 @@ _NAME_SUFFIXES = frozenset("Đông Tây Nam Bắc Trung Thượng Hạ A B C".sp
 
 
 def strict_word(m: re.Match) -> bool:
-    return fold(m.group("unit")).rstrip(".") in _ABBREVIATED or bool(m.group("desc")) or not m.group("name")
+    word = fold(m.group("unit")).rstrip(".")
+    return word in _ABBREVIATED or word in _POLICE_OF or bool(m.group("desc")) or not m.group("name")
 
 
 _LIST_GLUE = re.compile(rf"{_SP}*(?:,|và|,{_SP}*và){_SP}*$")
@@ -779,13 +792,9 @@ def display_name(u: Unit | None, m: Mention) -> str:
     name = u.name
     if u.level == "tỉnh" and m.province and fold(m.province) != fold(u.name):
         name = m.province  # as named then: Thừa Thiên Huế in a 2023 article
-    if _undashed(m.name) == _undashed(name) != fold(m.name) and m.name[:1].isupper():
-        return m.name  # dashes as written: "Phan Rang-Tháp Chàm", "Thừa Thiên - Huế"
+    if m.name[:1].isupper() and fold(m.name) != fold(name) and spelling(m.name) == spelling(name):
+        return m.name  # dashes and spelling as written: "Phan Rang-Tháp Chàm", "Thừa Thiên - Huế", "Đăk Nông"
     return name
-
-
-def _undashed(name: str) -> str:
-    return name_key(name).replace(" - ", " ")
 
 
 def scope_of(doc: Doc, mention: "Mention | None") -> tuple[str | None, str | None]:

@@ -188,7 +188,15 @@ def _variants(name: str) -> list[str]:
         out += [name.replace(" - ", "-"), name.replace(" - ", " ")]
     if name[-1].isdigit() and not name[-2].isdigit() and name[-2] == " ":
         out.append(f"{name[:-1]}0{name[-1]}")            # "Phường 1" -> "Phường 01"
-    return out
+    if _DAK.search(name) or "'" in name:
+        # the Central Highlands' names as the press spells them: "Đăk Nông", "Đắc Lắk", "Đăk Rlấp"
+        for dak in ("Đắk", "Đăk", "Đắc", "Đak"):
+            spelt = _DAK.sub(dak, name)
+            out += [v for v in (spelt, spelt.replace("'", "").replace("’", "")) if v != name]
+    return list(dict.fromkeys(out))
+
+
+_DAK = re.compile(r"(?<!\w)(?:Đắk|Đăk|Đắc|Đak)(?!\w)")
 
 
 # ----------------------------------------------------------------------- loading
@@ -257,7 +265,7 @@ class _Builder:
         if bare is not None:          # bare numbers: lookup only, too ambiguous to match in text
             keys.add(name_key(bare))
         surfaces = [folded]
-        if aliases or " - " in folded or folded[-1].isdigit():
+        if aliases or " - " in folded or folded[-1].isdigit() or "đ" in folded or "'" in folded:
             surfaces += [fold(v) for v in _variants(unit.name)]
             for alias in aliases:
                 surfaces += [fold(alias), *(fold(v) for v in _variants(alias))]

@@ -39,9 +39,11 @@ def data_files() -> list[Path]:
 
 def spelling(name: str) -> str:
     """A name with its spelling variants made equal ("Phó Bảng" = "Phố Bảng", "Sĩ" = "Sỹ",
-    "Ia H' Drai" = "Ia H'Drai"): a unit only respelt is the same unit, not a former one."""
+    "Ia H' Drai" = "Ia H'Drai", "Đắc Lắk" = "Đắk Lắk"): a unit only respelt is the same unit,
+    not a former one, and a name written so is that unit's."""
     bare = "".join(c for c in unicodedata.normalize("NFD", fold(name)) if not unicodedata.combining(c))
     bare = _NUMBERED.sub("", bare.replace("đ", "d"))  # "Quận 1" = "1"
+    bare = re.sub(r"k(?![a-z])", "c", bare)  # "Đắc Lắk" = "Đắk Lắk"
     return re.sub(r"[^a-z0-9]|(?<![0-9])0+(?=[0-9])", "", bare.replace("y", "i"))
 
 

@@ -161,3 +161,12 @@ def test_a_district_after_a_dash_is_the_communes_address(facts_of):
 def test_an_undated_article_naming_no_province_takes_the_name_it_bore_longest(facts_of):
     f = facts_of("Lực lượng chức năng huyện Phú Lộc truy đuổi “vàng tặc” khỏi thôn Vinh Sơn, xã Lộc Sơn.")
     assert {p.province for p in f.places if p.level != "thôn"} == {"Thừa Thiên Huế"}
+
+
+def test_highland_spellings_and_police_abbreviations_name_units(facts_of):
+    f = facts_of("Gỗ của Lâm trường Quảng Tân (Đăk Rlấp, Đăk Nông) chở về Đắc Lắk. Trinh sát CAQ Thanh Xuân "
+                 "phối hợp CAH Sóc Sơn (Hà Nội).", published=date(2010, 5, 3))
+    got = [(p.name, p.level, p.province, p.kind) for p in f.places]
+    assert got == [("Đăk Rlấp", "huyện", "Đắk Nông", None), ("Đăk Nông", "tỉnh", "Đắk Nông", None),
+                   ("Đắc Lắk", "tỉnh", "Đắk Lắk", None), ("Thanh Xuân", "huyện", "Hà Nội", "quận"),
+                   ("Sóc Sơn", "huyện", "Hà Nội", "huyện"), ("Hà Nội", "tỉnh", "Hà Nội", None)]
