@@ -40,7 +40,7 @@ from pipeline.schema import PlaceFact
 from pipeline.text import fold
 
 NAME = "places"
-VERSION = "6"
+VERSION = "7"
 REQUIRES = ("text", "norm", "published")
 ASSIGNS = ("place_mentions", "main_province")
 
@@ -530,7 +530,20 @@ def _find_mentions(doc: Doc, published: date | None) -> tuple[list[Mention], str
     if era == "legacy":  # districts were abolished by the reform
         mentions += _bare_district_mentions(doc, mentions, taken)
     mentions.sort(key=lambda x: x.start)
-    return mentions, era
+    abroad = _abroad_after()
+    norm = view(doc).norm
+    return [m for m in mentions if not abroad.match(norm, m.end)], era
+
+
+@lru_cache(maxsize=1)
+def _abroad_after() -> re.Pattern[str]:
+    """A country written right after a place, alone or after a unit of its own: "thị trấn
+    Hà Khẩu, tỉnh Vân Nam (Trung Quốc)", "tỉnh Champasak, Lào": the place is abroad."""
+    countries = "|".join(re.escape(c) for c in get_lexicon().countries)
+    return re.compile(
+        rf"(?:{_SP}*,{_SP}*(?i:tỉnh|thành phố|huyện|bang)?{_SP}*{_SYL}(?:{_SP}+{_SYL}){{0,3}})?"
+        rf"{_SP}*(?:,|\(|-|–){_SP}*(?:{countries})(?![\w'’])"
+    )
 
 
 # "tại Cần Giờ", "đến Nha Trang, Đà Lạt, Vũng Tàu": district-level units named bare after a
@@ -671,6 +684,13 @@ def _resolve(norm: str, mentions: list[Mention], published: date | None, era: st
             # "xã Phú Bình, huyện Phú Tân, tỉnh Cà Mau": the address names the province; a
             # namesake elsewhere is not this commune (one the table lost)
             best = None
+        district = next((codes for codes, _ in chains.get(i, ()) if codes), None) if m.level == "xã" else None
+        if best is not None and district and not any(a.code in district for a in gaz.ancestors(best)):
+            # "phường Phố Mới (thành phố Lào Cai)": the district written with it holds no namesake
+            # found: a commune the table lost, in that district's province
+            best = None
+            provinces = {_province_in_era(gaz.get(c), era) for c in district}
+            written_in = written_in or (frozenset(provinces) if len(provinces) == 1 else None)
         m.unit = best
         if best is not None:
             m.province = _province_in_era(best, era)

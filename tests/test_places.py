@@ -170,3 +170,11 @@ def test_highland_spellings_and_police_abbreviations_name_units(facts_of):
     assert got == [("Đăk Rlấp", "huyện", "Đắk Nông", None), ("Đăk Nông", "tỉnh", "Đắk Nông", None),
                    ("Đắc Lắk", "tỉnh", "Đắk Lắk", None), ("Thanh Xuân", "huyện", "Hà Nội", "quận"),
                    ("Sóc Sơn", "huyện", "Hà Nội", "huyện"), ("Hà Nội", "tỉnh", "Hà Nội", None)]
+
+
+def test_a_commune_its_district_does_not_hold_and_a_place_abroad(facts_of):
+    # the table has a "Phố Mới" elsewhere only: the one written here lies in Lào Cai
+    f = facts_of("Hàng được mua ở thị trấn Hà Khẩu, tỉnh Vân Nam (Trung Quốc) rồi chở về phường Phố Mới "
+                 "(thành phố Lào Cai).", published=date(2010, 5, 3))
+    assert [(p.name, p.level, p.province, p.unit_code) for p in f.places] == [
+        ("Phố Mới", "xã", "Lào Cai", None), ("Lào Cai", "huyện", "Lào Cai", "L:080")]
