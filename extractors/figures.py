@@ -39,7 +39,7 @@ FIGURE = re.compile(
 )
 # the word a number is glued to: a Vietnamese syllable whose space was lost ("suất150.000"),
 # not a code ("F0", "H5N1", "covid19")
-_GLUED_WORD = re.compile(rf"(?<![\w])[{_LOWER}]*[^\Wa-z\d_][{_LOWER}]*$")
+_GLUED_WORD = re.compile(rf"(?<![\w])[{_LOWER}]*[{_LOWER[3:]}][{_LOWER}]*$")  # a lower-case letter no ASCII one
 
 
 _GLUED_NOUN = re.compile(rf"[{_LOWER}]")  # "2000m2": a measure, not a year

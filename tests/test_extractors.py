@@ -346,7 +346,7 @@ def test_numbers_whose_space_was_lost_still_count(facts_of):
         (300, "người/km2")]
 
 
-@pytest.mark.parametrize("text", ["Bệnh nhân F0 và covid19 tại khu H5N1.", "Lúc 18h, đến 15h10 thì về.",
+@pytest.mark.parametrize("text", ["Bệnh nhân F0 và covid19 tại khu H5N1.", "Lúc 18h, đến 15h10 thì về.", "Đội tuyển U23 Malaysia và Ư23 đến.",
                                   "Năm 2019,2020 và mạng 5G."])
 def test_numbers_glued_to_codes_and_hours_are_no_counts(facts_of, text):
     assert counts(facts_of(text)) == []
