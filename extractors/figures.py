@@ -69,7 +69,7 @@ _REFERENCE_WORDS = (  # case-insensitive, the whole word(s) right before the num
     "chỉ thị", "nghị quyết", "nghị định", "quyết định", "thông tư", "đề án", "công văn", "luật",
     "quốc lộ", "tỉnh lộ", "km", "khu phố", "ấp", "khóm", "khối", "xóm", "thôn", "tiểu khu", "lô", "căn hộ", "covid",
     "hotline", "tổng đài", "điện thoại", "sđt", "đt", "mã", "biển số", "biển kiểm soát", "bks", "tháng", "ngày", "giờ",
-    "lúc", "hôm", "từ ngày", "đến ngày", "trung ương", "mùng", "mồng", "trường cấp",
+    "lúc", "hôm", "từ ngày", "đến ngày", "trung ương", "mùng", "mồng", "trường cấp", "lớp", "phường", "quận",
 )
 _REFERENCE_NAMES = (  # as written, capitalised: a document's or a unit's name
     "Kế hoạch", "Chương trình", "Hướng dẫn", "Thông báo", "Kết luận", "Ban Chỉ đạo", "Tổ", "Đội", "Phòng", "Phường",
@@ -127,7 +127,7 @@ _SERVICE_BEFORE = re.compile(
     re.I,
 )
 # "mùng 1 Tết", "1 Tết": a day, not a count
-_FEAST_AFTER = re.compile(r"\s*Tết\b")
+_FEAST_AFTER = re.compile(r"\s*[Tt]ết\b")
 # After the number, a proper name of two capitalised syllables ("15 Lê Lợi", "2 Tân Lập"): an
 # address or a name, unless it starts with an abbreviation or a counted unit's head ("5 UBND xã",
 # "7 Đồn Biên phòng", "3 Câu lạc bộ").

@@ -347,6 +347,7 @@ def test_numbers_whose_space_was_lost_still_count(facts_of):
 
 
 @pytest.mark.parametrize("text", ["Bệnh nhân F0 và covid19 tại khu H5N1.", "Lúc 18h, đến 15h10 thì về.", "Đội tuyển U23 Malaysia và Ư23 đến.",
+                                  "Đêm 29 tết, em học lớp 6 Trường cấp II, Công an phường 1 thường xuyên tuần tra.",
                                   "Năm 2019,2020 và mạng 5G."])
 def test_numbers_glued_to_codes_and_hours_are_no_counts(facts_of, text):
     assert counts(facts_of(text)) == []
