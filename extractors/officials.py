@@ -71,7 +71,8 @@ def _vocab() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
     lex = get_lexicon()
     ranks = "|".join(re.escape(r) for r in sorted(set(lex.ranks.values()), key=len, reverse=True))
     heads = "|".join(re.escape(p) for p in lex.positions)
-    rank_before = re.compile(rf"(?<!\w)(?P<rank>(?i:{ranks}))\s+$")
+    # "Trung úy chuyên nghiệp", "Thiếu tá QNCN": a professional serviceman's rank
+    rank_before = re.compile(rf"(?<!\w)(?P<rank>(?i:{ranks}))(?:\s+(?i:chuyên nghiệp|QNCN))?\s+$")
     # "nguyên Giám đốc", "cựu Chủ tịch", "quyền Trưởng phòng": a former or acting holder's
     # position is a title too
     position = re.compile(rf"(?:(?:nguyên|cựu|quyền)\s+)?(?:(?:{heads})(?!\w)|(?-i:{_SYL}) trưởng(?!\w))", re.I)
@@ -249,10 +250,10 @@ def _names_a_larger_unit(name: str) -> bool:
     return any(u.level in ("tỉnh", "huyện") for u in get_gazetteer().lookup(name))
 
 
-# what joins a name to the position written after it: ", ", " - ", ": - ", "(34 tuổi, ", and
+# what joins a name to the position written after it: ", ", " - ", ": - ", "(34 tuổi, ", "(62 tuổi) - ", and
 # an appointment ("… vừa được bổ nhiệm làm Trưởng phòng …")
 _TITLE_GLUE = re.compile(
-    r"\s*(?:,|:\s*[-–]?|\s[-–]\s|\(\s*(?:SN\s*)?\d{1,4}(?:\s*tuổi)?\s*,"
+    r"\s*(?:,|:\s*[-–]?|\s[-–]\s|\(\s*(?:SN\s*)?\d{1,4}(?:\s*tuổi)?\s*(?:,|\)\s*(?:,|[-–]))"
     r"|\s(?:vừa\s+|đã\s+|mới\s+)?được\s+(?:bổ nhiệm|điều động|bầu|giao|phân công)"
     r"(?:\s+(?:giữ chức(?: vụ)?|làm|là|vào chức(?: vụ)?))?(?=\s))\s*"
 )

@@ -156,3 +156,10 @@ def test_a_position_given_by_an_appointment_or_after_an_age(facts_of):
                  "Ông Phạm Văn Hải được khen thưởng.")
     assert titles(f) == {"Lê Văn Chiến": "Trưởng phòng Cảnh sát giao thông Công an tỉnh Nghệ An",
                          "Trần Minh Khoa": "Bí thư Đoàn Phòng Tham mưu Sư đoàn 304"}
+
+
+def test_a_professional_servicemans_rank_and_an_age_before_the_position(facts_of):
+    f = facts_of("Trung úy chuyên nghiệp Hồ Văn Lâm bị thương. Ông Đinh Văn Tư (62 tuổi) - Tổ trưởng Tổ tự quản "
+                 "ấp 2 cho biết.")
+    assert [(o.name, o.rank, o.title) for o in f.officials] == [
+        ("Hồ Văn Lâm", "Trung úy", None), ("Đinh Văn Tư", None, "Tổ trưởng Tổ tự quản ấp 2")]
