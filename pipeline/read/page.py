@@ -32,7 +32,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
 
 from pipeline.errors import InputError
 from pipeline.read import html as htmlpage
@@ -60,6 +60,8 @@ class _Cms:
     keep: frozenset[str]
     caption: re.Pattern[str]
     slogan: re.Pattern[str]
+    headline: re.Pattern[str]
+    site: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +80,8 @@ def _cms() -> _Cms:
         keep=frozenset(w.lower() for w in raw["drop"]["keep"]),
         caption=parts(raw["caption"]["names"]),
         slogan=re.compile("|".join(rf"\b{re.escape(w)}\b" for w in raw["lead"]["slogans"]), re.I),
+        headline=parts(raw["headline"]["names"]),
+        site=parts(raw["headline"]["site"]),
     )
 
 
@@ -90,7 +94,52 @@ def _is_caption(tag: Tag) -> bool:
         return True
     if tag.name in ("img", "picture", "a"):
         return False
-    return _named(tag, _cms().caption)
+    return _named(tag, _cms().caption) or _beside_lone_image(tag)
+
+
+_IMAGES = ("img", "picture")
+_CAPTION_TAGS = {"p", "div", "td", "span", "em", "i", "center", "font", "small"}
+_CREDIT = re.compile(r"\(?\s*(?:ảnh|nguồn ảnh|ảnh minh họa|ảnh minh hoạ|photo)\s*[:.)]|ảnh minh h[oọ]a", re.I)
+_MAX_CAPTION = 400
+
+
+def _holds_image_only(tag) -> bool:
+    """An <img>, or an element whose only content is a picture (the image line of a caption)."""
+    if not isinstance(tag, Tag):
+        return False
+    if tag.name in _IMAGES:
+        return True
+    return tag.name in ("p", "div", "a", "span", "center", "figure") and tag.find(_IMAGES) is not None \
+        and next(tag.stripped_strings, None) is None
+
+
+def _beside_lone_image(tag: Tag) -> bool:
+    """The text that goes with one picture, where the CMS names no caption: any text in a
+    <figure> with an image, the other cells of a small table holding one image, or an
+    italic / "Ảnh: …" line right after a line that is only an image.  The structure is
+    checked before any text is measured: the cost stays linear in the page."""
+    if tag.name not in _CAPTION_TAGS:
+        return False
+    figure = tag.parent if tag.parent is not None and tag.parent.name == "figure" else None
+    if figure is not None and figure.find(_IMAGES) is not None and tag.find(_IMAGES) is None:
+        return len(tag.get_text(" ", strip=True)) <= _MAX_CAPTION
+    if tag.name == "td":
+        table = tag.find_parent("table")
+        if table is not None and len(table.find_all("tr", limit=5)) <= 4 and tag.find(_IMAGES) is None \
+                and len(table.find_all(_IMAGES, limit=2)) == 1:
+            return 0 < len(table.get_text(" ", strip=True)) <= _MAX_CAPTION + 100
+    previous = tag.previous_sibling
+    while previous is not None and (isinstance(previous, NavigableString) and not previous.strip()
+                                    or isinstance(previous, Tag) and previous.name == "br"):
+        previous = previous.previous_sibling
+    if not _holds_image_only(previous):
+        return False
+    text = tag.get_text(" ", strip=True)
+    if not text or len(text) > _MAX_CAPTION or tag.find(_IMAGES) is not None:
+        return False
+    italic = tag.name in ("em", "i") or any(len(e.get_text(" ", strip=True)) >= 0.8 * len(text)
+                                            for e in tag.find_all(("em", "i"), limit=3))
+    return italic or bool(_CREDIT.search(text))
 
 
 # --- entry point ----------------------------------------------------------------------------
@@ -216,8 +265,12 @@ def _read_any(soup: BeautifulSoup, html: str, url: str | None) -> CleanArticle:
             raise InputError("no article text found in the HTML page")
         return _assemble(title, [], [htmlpage.Block(line, root, "text") for line in reference.splitlines()],
                          published=_published(soup, html, url), author=None)
+    if is_site_title(soup, title):
+        title = shown_headline(soup, container) or title
     lead = _lead(soup, container, title, reading)
-    body = _body_blocks(container, reading)
+    sites = site_strings(soup)
+    # a container that reaches the page's banner holds the site's name: no line of the article
+    body = [b for b in _body_blocks(container, reading) if len(b.text) > 120 or _squeeze(b.text) not in sites]
     return _assemble(title, lead, body, published=_published(soup, html, url), author=_author(soup))
 
 
@@ -263,8 +316,10 @@ def page_title(soup: BeautifulSoup) -> str | None:
     doc_title = " ".join(soup.title.get_text().split()) if soup.title else ""
     site = soup.find("meta", attrs={"property": "og:site_name"})
     site_name = " ".join((site.get("content") or "").split()) if site else ""
+    sites = _site_names(soup, (og, doc_title), site_name)
     h1s = [" ".join(h.get_text(" ").split()) for h in soup.find_all("h1")]
-    h1s = [h for h in h1s if len(h.split()) >= 3]
+    # an old portal's logo is an <h1> too: the site's name is no headline
+    h1s = [h for h in h1s if len(h.split()) >= 3 and _squeeze(h) not in sites]
     refs = [_squeeze(t) for t in (og, doc_title) if t]
     for h in h1s:
         if any(_squeeze(h) in r or r in _squeeze(h) for r in refs):
@@ -274,6 +329,73 @@ def page_title(soup: BeautifulSoup) -> str | None:
             shown = _shown_prefix(soup, candidate)
             return shown or _strip_site(candidate, site_name)
     return h1s[0] if h1s else None
+
+
+def _site_names(soup: BeautifulSoup, titles: tuple[str, ...], site_name: str) -> set[str]:
+    """Squeezed names of the site: og:site_name, and the pieces of a "headline - site" title
+    other than its longest one (the site may come first or last)."""
+    found = {_squeeze(site_name)} if site_name else set()
+    for title in titles:
+        pieces = [p for p in _SUFFIX_SEPARATORS.split(title) if p.strip()]
+        if len(pieces) > 1:
+            longest = max(pieces, key=lambda p: len(p.split()))
+            found |= {_squeeze(p) for p in pieces if p is not longest}
+    return found
+
+
+def site_strings(soup: BeautifulSoup) -> set[str]:
+    """Squeezed texts that name the site: og:site_name, the site's piece of the
+    <title> / og:title, the text of the page's logo or banner (an element named like
+    one in ``data/cms.toml``)."""
+    site = soup.find("meta", attrs={"property": "og:site_name"})
+    meta = soup.find("meta", attrs={"property": "og:title"})
+    titles = (" ".join((meta.get("content") or "").split()) if meta else "",
+              " ".join(soup.title.get_text().split()) if soup.title else "")
+    found = _site_names(soup, titles, " ".join((site.get("content") or "").split()) if site else "")
+    for tag in soup.find_all(True, limit=400):  # the logo sits at the top
+        if _named(tag, _cms().site):
+            text = _squeeze(tag.get_text(" "))
+            if 0 < len(text) <= 120:
+                found.add(text)
+    found.discard("")
+    return found
+
+
+def is_site_title(soup: BeautifulSoup, title: str | None) -> bool:
+    """A "title" that names the site, not the article (``site_strings``), or reads like
+    a site's slogan ("Cổng thông tin điện tử tỉnh …", words in ``data/cms.toml``)."""
+    if not title:
+        return True
+    if _cms().slogan.search(title) and len(title.split()) <= 12:
+        return True
+    return _squeeze(title) in site_strings(soup)
+
+
+def shown_headline(soup: BeautifulSoup, container: Tag) -> str | None:
+    """The headline the page shows above (or at the top of) its article text, when
+    neither an <h1> nor the <title> gives it: JSON-LD's headline found on the page,
+    else the nearest element before the first body line named as a title
+    ("title-news", "tieu-de", itemprop=headline …, ``data/cms.toml``)."""
+    text = _squeeze(container.get_text(" "))
+    for item in htmlpage.jsonld(soup):
+        value = item.get("headline")
+        if isinstance(value, str) and len(value.split()) >= 3:
+            shown = " ".join(value.split())
+            if _squeeze(shown) in text or _squeeze(shown) in _squeeze(soup.get_text(" ")):
+                return shown
+    first = next((b.owner for b in htmlpage.blocks(container) if len(b.text.split()) >= 8
+                  and b.kind != "heading" and not _named(b.owner, _cms().headline)), None)
+    best = None
+    for tag in soup.find_all(True):
+        if tag is first:
+            break
+        if tag.name in ("a", "title", "meta") or tag.find_parent("a") is not None:
+            continue
+        if tag.name in ("h1", "h2", "h3") or _named(tag, _cms().headline):
+            value = " ".join(tag.get_text(" ").split())
+            if 3 <= len(value.split()) <= 40 and not is_site_title(soup, value):
+                best = value  # the last one before the body is the nearest
+    return best
 
 
 def _shown_prefix(soup: BeautifulSoup, title: str) -> str | None:
