@@ -210,3 +210,74 @@ def test_the_date_from_json_ld_when_no_meta_tag_gives_it():
           '"headline":"x","datePublished":"2024-03-14T08:00:00+07:00"}</script>')
     assert trip(news_site(when="")).published is None
     assert trip(news_site(head=ld, when="")).published == date(2024, 3, 14)
+
+
+# --- the lead as a bare <h2> under the headline; a source URL written in the body -------------------
+
+def plain_page(between: str = f"<h2>{LEAD}</h2>", tail: str = "", head: str = "") -> str:
+    return f"""<html><head><meta charset="utf-8"><title>{TITLE} - {SITE}</title>{head}</head><body>
+<div id="header"><div id="logo"><a href="/"><img src="/images/logo.png" alt="{SITE}"></a></div></div>
+<div id="main"><div class="left"><h1>{TITLE}</h1><div class="ngay">14/03/2024 09:15</div>{between}
+<div class="noidung"><p>{FIRST}</p><p>{MIDDLE}</p><p>{LAST}</p>{tail}</div>
+<div class="tinkhac"><b>Các tin đã đưa</b><ul><li><a href="/tin/1.html">{TEASER}</a></li><li><a href="/tin/2.html">{TEASER2}</a></li></ul></div>
+</div></div><div id="footer">Bản quyền thuộc {SITE}</div></body></html>"""
+
+
+def test_the_lead_in_a_bare_h2_under_the_headline_is_kept():
+    assert_article(trip(plain_page()))
+
+
+def test_urls_written_in_the_text_are_left_out():
+    tail = ('<p>Nguồn: <a href="https://congan.quangnam.gov.vn/tin/1.html">https://congan.quangnam.gov.vn/tin/1.html</a></p>'
+            '<p>Mọi thông tin xin gửi về hộp thư www.congan.quangnam.gov.vn hoặc http://example.vn/lien-he.</p>')
+    article = trip(plain_page(tail=tail))
+    assert_article(article)
+    assert "quangnam.gov.vn" not in article.text and "example.vn" not in article.text
+    assert "Mọi thông tin xin gửi về hộp thư" in article.text
+
+
+# --- what the bytes and the metadata say: charsets, entities, decomposed letters, broken JSON-LD ----
+
+def test_a_windows_1258_page_is_read_in_nfc():
+    from pipeline.text import _split_tone
+
+    page = plain_page().replace('<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">')
+    raw = "".join("".join(_split_tone(ch)) for ch in page).encode("cp1258")
+    assert_article(trip(raw))
+
+
+def test_numeric_entities_and_decomposed_letters_are_read_as_nfc_text():
+    import unicodedata
+
+    page = plain_page()
+    entities = page.replace(FIRST, "".join(f"&#{ord(c)};" if ord(c) > 127 else c for c in FIRST))
+    assert_article(trip(entities))
+    assert_article(trip(unicodedata.normalize("NFD", page)))
+
+
+@pytest.mark.parametrize("head", [
+    '<meta itemprop="datePublished" content="2024-03-14T09:15:00+07:00">',
+    '<meta name="pubdate" content="2024-03-14T09:15:00+07:00">',
+    '<meta property="article:published_time" content="14/03/2024 09:15">',
+    # JSON-LD as CMSs write it: a raw newline inside a string, a trailing comma, @type a list
+    '<script type="application/ld+json">{"@type": ["NewsArticle"], "headline": "Công an\nxã",'
+    ' "datePublished": "2024-03-14T09:15:00+07:00",}</script>',
+])
+def test_the_date_from_the_page_metadata(head):
+    page = plain_page(head=head).replace('<div class="ngay">14/03/2024 09:15</div>', "")
+    assert trip(page).published == date(2024, 3, 14)
+
+
+def test_a_modified_date_is_not_the_publication_date():
+    head = ('<meta property="article:modified_time" content="2024-06-01T09:15:00+07:00">'
+            '<meta property="article:published_time" content="2024-03-14T09:15:00+07:00">')
+    page = plain_page(head=head).replace('<div class="ngay">14/03/2024 09:15</div>', "")
+    assert trip(page).published == date(2024, 3, 14)
+
+
+@pytest.mark.parametrize("suffix", [f" - {SITE}", " | Cổng thông tin điện tử tỉnh Quảng Nam", " - UBND huyện Duy Xuyên",
+                                    " :: Trang tin điện tử Công an huyện Duy Xuyên"])
+def test_the_title_without_the_site_when_no_element_shows_the_headline_alone(suffix):
+    page = plain_page().replace(f"<title>{TITLE} - {SITE}</title>", f"<title>{TITLE}{suffix}</title>")
+    page = page.replace(f"<h1>{TITLE}</h1>", "")
+    assert trip(page).title == TITLE

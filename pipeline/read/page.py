@@ -62,6 +62,7 @@ class _Cms:
     slogan: re.Pattern[str]
     headline: re.Pattern[str]
     site: re.Pattern[str]
+    site_kind: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +83,7 @@ def _cms() -> _Cms:
         slogan=re.compile("|".join(rf"\b{re.escape(w)}\b" for w in raw["lead"]["slogans"]), re.I),
         headline=parts(raw["headline"]["names"]),
         site=parts(raw["headline"]["site"]),
+        site_kind=re.compile("(?:" + "|".join(rf"{re.escape(w)}\b" for w in raw["headline"]["site_kinds"]) + ")", re.I),
     )
 
 
@@ -305,7 +307,7 @@ def _inside(element, container) -> bool:
 
 # --- the parts --------------------------------------------------------------------------------
 
-_SUFFIX_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+|\s*\|\s*")
+_SUFFIX_SEPARATORS = re.compile(r"\s+(?:[-|–—:»]|::)\s+|\s*\|\s*")
 
 
 def page_title(soup: BeautifulSoup) -> str | None:
@@ -423,8 +425,9 @@ def _strip_site(title: str, site_name: str) -> str:
     if len(pieces) > 1:
         tail = pieces[-1]
         # a short last piece that names a site
-        if len(tail.split()) <= 6 and (re.search(r"(?:\bbáo\b|\btạp chí\b|online|news|\btv\b|\.vn\b|\.com\b)", tail, re.I)
-                                       or (tail[:1].isupper() and len(tail.split()) <= 3 and len(pieces[0].split()) >= 5)):
+        if (len(tail.split()) <= 6 and (re.search(r"(?:\bbáo\b|\btạp chí\b|online|news|\btv\b|\.vn\b|\.com\b)", tail, re.I)
+                                        or (tail[:1].isupper() and len(tail.split()) <= 3 and len(pieces[0].split()) >= 5))) \
+                or (len(tail.split()) <= 12 and len(pieces[0].split()) >= 4 and _cms().site_kind.match(tail)):
             return title[: title.rfind(tail)].rstrip(" -|–—:»").strip()
     return title
 
@@ -547,10 +550,27 @@ def _published(soup: BeautifulSoup, html: str, url: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'“”]+", re.I)
+_LABEL_ONLY = re.compile(r"[^\w]*(?:\w+\s*){0,3}[:：]?\s*[().,;-]*", re.U)
+
+
+def _without_urls(line: str) -> str:
+    """A line without the URLs written in it ("Nguồn: https://…", "www.….vn"): an address
+    is markup for a reader's browser, and its digits would read as figures.  A line left
+    with only its label ("Nguồn:") goes."""
+    if "://" not in line and "www." not in line.lower():
+        return line.strip()
+    stripped = " ".join(_URL.sub(" ", line).split())
+    stripped = re.sub(r"\s+([.,;:)])", r"\1", stripped).strip()
+    if _LABEL_ONLY.fullmatch(stripped) and (stripped.endswith((":", "：")) or not stripped.strip("().,;:- ")):
+        return ""
+    return stripped
+
+
 def _assemble(title: str | None, lead: list[htmlpage.Block], body: list[htmlpage.Block], *,
               published: date | None, author: str | None, meta: BeautifulSoup | None = None) -> CleanArticle:
     """Title, lead and body lines through the plain-text chrome rules; captions marked."""
-    lines = [htmlpage.Block(nfc(b.text).strip(), b.owner, b.kind) for b in [*lead, *body]]
+    lines = [htmlpage.Block(text, b.owner, b.kind) for b in [*lead, *body] if (text := _without_urls(nfc(b.text)))]
     head = [nfc(title).strip()] if title else []
     article = clean_text("\n".join([*head, *(b.text for b in lines)]))
     # clean_text keeps a subsequence of its input lines, as they were: align the two
