@@ -281,3 +281,55 @@ def test_the_title_without_the_site_when_no_element_shows_the_headline_alone(suf
     page = plain_page().replace(f"<title>{TITLE} - {SITE}</title>", f"<title>{TITLE}{suffix}</title>")
     page = page.replace(f"<h1>{TITLE}</h1>", "")
     assert trip(page).title == TITLE
+
+
+# --- the same shapes crawled from a real server on 127.0.0.1 --------------------------------------
+
+def _variant(page: str, n: int) -> str:
+    """The page as article n of the site: its own headline and first sentence."""
+    return page.replace("ở 12 thôn", f"ở {n} thôn").replace("Sáng 14/3", f"Sáng {n}/3")
+
+
+def test_a_portal_of_these_shapes_crawled_from_its_home_page(tmp_path):
+    import sqlite3
+
+    from crawl_fixture_server import FixtureServer, FixtureSite
+
+    from pipeline.fetch.crawl import Crawler, CrawlOptions
+    from pipeline.fetch.http import HttpSettings
+    from pipeline.store import Store
+    from pipeline.text import _split_tone
+
+    pages = {
+        "/tin-tuc/ChiTiet.aspx?id=3135": (_variant(aspnet_portal(), 21).encode(), "text/html; charset=utf-8"),
+        "/web/guest/tin-tuc/-/asset_publisher/abc/content/hoa-phu": (_variant(liferay_portal(), 22).encode(), "text/html"),
+        # an old page in Windows-1258 that the server calls UTF-8
+        "/tin/a23.html": ("".join("".join(_split_tone(c)) for c in _variant(plain_page(), 23).replace(
+            '<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">'))
+            .encode("cp1258"), "text/html; charset=utf-8"),
+    }
+    links = "".join(f'<li><a href="{p}">Bài {i}</a></li>' for i, p in enumerate(pages))
+    home = f"<html><head><meta charset='utf-8'><title>{SITE}</title></head><body><ul>{links}</ul></body></html>"
+    files = {"home.html": (home.encode(), "text/html; charset=utf-8"),
+             "robots.txt": (b"User-agent: *\nDisallow: /Admin/\n", "text/plain")}
+    routes = {"/": {"path": "/", "file": "home.html"}, "/robots.txt": {"path": "/robots.txt", "file": "robots.txt"}}
+    for i, (path, (body, ctype)) in enumerate(pages.items()):
+        files[f"a{i}.html"] = (body, ctype)
+        routes[path] = {"path": path, "file": f"a{i}.html", "article": f"a{i}"}
+    for name, (body, ctype) in files.items():
+        (tmp_path / name).write_bytes(body)
+        for route in routes.values():
+            if route["file"] == name:
+                route["type"] = ctype
+    with FixtureServer(FixtureSite("shapes", routes, tmp_path)) as srv:
+        store = Store(tmp_path / "shapes.db")
+        crawler = Crawler(store, CrawlOptions(http=HttpSettings(delay=0.02, read_timeout=2, connect_timeout=2)))
+        crawler.crawl([srv.base + "/"])
+        crawler.close()
+        store.close()
+    with sqlite3.connect(tmp_path / "shapes.db") as db:
+        rows = db.execute("SELECT title, text FROM articles ORDER BY title").fetchall()
+    assert [t for t, _ in rows] == [TITLE.replace("12 thôn", f"{n} thôn") for n in (21, 22, 23)]
+    for title, text in rows:
+        assert LEAD in text and MIDDLE in text and LAST in text
+        assert TEASER not in text and TEASER2 not in text and "Bản quyền" not in text and "CÔNG AN TỈNH" not in text
