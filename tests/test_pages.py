@@ -333,3 +333,15 @@ def test_a_portal_of_these_shapes_crawled_from_its_home_page(tmp_path):
     for title, text in rows:
         assert LEAD in text and MIDDLE in text and LAST in text
         assert TEASER not in text and TEASER2 not in text and "Bản quyền" not in text and "CÔNG AN TỈNH" not in text
+
+
+def test_a_related_box_with_teaser_leads_inside_the_body_goes_whole():
+    other_lead = ("Trong năm 2023, lực lượng công an huyện đã phối hợp với các xã xây dựng 35 mô hình tự quản "
+                  "về an ninh trật tự, được nhân dân đồng tình hưởng ứng.")
+    box = (f'<div class="box-ngang"><h3>Tin cùng chuyên mục</h3><div class="item"><h4><a href="/tin/1.html">{TEASER}</a></h4>'
+           f'<p>{other_lead}</p></div><div class="item"><h4><a href="/tin/2.html">{TEASER2}</a></h4>'
+           f'<p>{other_lead.replace("35", "42")}</p></div></div>')
+    page = plain_page().replace(f"<p>{LAST}</p>", f"{box}<p>{LAST}</p>")
+    article = trip(page)
+    assert_article(article)
+    assert "mô hình tự quản" not in article.text and "Tin cùng chuyên mục" not in article.text

@@ -514,9 +514,15 @@ def _body_blocks(container: Tag, reading: _Reading, extra_drop: list[str] = ()) 
     section_end = _rules().section_end
     out: list[htmlpage.Block] = []
     in_teasers = False
-    for block in found:
+    box: Tag | None = None
+    for i, block in enumerate(found):
+        if box is not None:
+            if block.owner is box or _inside(block.owner, box):
+                continue  # a teaser's headline or lead, inside the box its heading opens
+            box = None
         if section_end.fullmatch(block.text):
             in_teasers = True  # "Tin liên quan" and the links under it
+            box = _opened_box(found, i, container)
             continue
         if in_teasers:
             if block.linky or len(block.text.split()) < 4:
@@ -529,6 +535,26 @@ def _body_blocks(container: Tag, reading: _Reading, extra_drop: list[str] = ()) 
     while out and out[-1].linky:
         out.pop()
     return out
+
+
+def _opened_box(found: list[htmlpage.Block], i: int, container: Tag) -> Tag | None:
+    """The element a "Tin cùng chuyên mục" heading opens: its widest ancestor inside the
+    container whose first line is that heading (blocks are in document order, so an
+    ancestor starts with line i when line i - 1 is not inside it).  None when the heading
+    stands bare among the article's paragraphs."""
+    before = found[i - 1].owner if i > 0 else None
+    box, node = None, found[i].owner
+    for _ in range(30):
+        parent = node.parent
+        if parent is None or parent is container:
+            break
+        if before is not None and (before is parent or _inside(before, parent)):
+            break
+        box = node = parent
+    # a box holding most of the article is the article's own wrapper, not a teaser box
+    if box is not None and len(box.get_text()) > 0.6 * len(container.get_text()):
+        return None
+    return box
 
 
 def _author(soup: BeautifulSoup) -> str | None:
