@@ -345,3 +345,11 @@ def test_a_related_box_with_teaser_leads_inside_the_body_goes_whole():
     article = trip(page)
     assert_article(article)
     assert "mô hình tự quản" not in article.text and "Tin cùng chuyên mục" not in article.text
+
+
+def test_reading_notes_and_follow_us_lines_at_the_end_are_chrome():
+    tail = ("<p>Bạn đang đọc bài viết Công an xã Hòa Phú tại chuyên mục An ninh trật tự. Mọi thông tin góp ý và chia sẻ, "
+            "xin vui lòng liên hệ SĐT: 0235 3812 345</p><p><em>Mời bạn đọc theo dõi Công an Quảng Nam trên Google News</em></p>")
+    article = trip(plain_page(tail=tail))
+    assert_article(article)
+    assert "Bạn đang đọc" not in article.text and "Google News" not in article.text
