@@ -353,3 +353,41 @@ def test_reading_notes_and_follow_us_lines_at_the_end_are_chrome():
     article = trip(plain_page(tail=tail))
     assert_article(article)
     assert "Bạn đang đọc" not in article.text and "Google News" not in article.text
+
+
+# --- a page that names nothing: no CMS class names, no metadata --------------------------------------
+
+def nameless_page(date_above: bool = True, headline: str = "h1") -> str:
+    shown = '<span>Thứ năm, 14/3/2024, 09:15 (GMT+7)</span>'
+    return f"""<html><head><meta charset="utf-8"><title>{TITLE} - {SITE}</title></head><body>
+<div class="x1"><div class="x2">Hôm nay: Thứ Hai, 01/12/2025</div><ul class="x3"><li><a href="/">Trang chủ</a></li>
+<li><a href="/an-ninh">An ninh</a></li></ul></div>
+<div class="x4"><div class="x5"><div class="x6"><ul><li><a href="/an-ninh">An ninh</a></li></ul>{shown if date_above else ""}</div>
+<{headline} class="x7">{TITLE}</{headline}>{"" if date_above else shown}
+<div class="x8"><div class="x9"><a href="/chia-se">Chia sẻ</a></div></div>
+<p class="x10">{LEAD}</p>
+<article class="x11"><p>{FIRST}</p><figure class="x12"><img src="/a.jpg"><figcaption itemprop="description">{CAPTION}</figcaption></figure>
+<p>{MIDDLE}</p><p>{LAST}</p><p><strong>Minh Hoàng</strong></p></article></div>
+<div class="x13"><h3>Xem nhiều</h3><ul><li><a href="/tin/1.html">{TEASER}</a> <span>12/03/2024</span></li>
+<li><a href="/tin/2.html">{TEASER2}</a></li></ul></div></div>
+<div class="x14">© {SITE}</div></body></html>"""
+
+
+@pytest.mark.parametrize("date_above", [True, False])
+def test_a_page_that_names_nothing_keeps_its_lead_and_the_date_by_its_headline(date_above):
+    article = trip(nameless_page(date_above))
+    assert_article(article, chrome=(TEASER, TEASER2, "Hôm nay", "Chia sẻ", "Xem nhiều"))
+    assert [article.text[s:e] for s, e in article.captions] == [CAPTION]  # a caption, not the lead
+
+
+def test_the_headline_in_a_plain_div_still_finds_its_date():
+    article = trip(nameless_page(date_above=False, headline="div"))
+    assert article.title == TITLE and article.published == date(2024, 3, 14) and LEAD in article.text
+
+
+def test_a_sapo_in_a_column_named_like_chrome_is_kept():
+    # VnExpress calls its main column "sidebar-1": the sapo's column holds the article too
+    more = "".join(f'<li><a href="/tin/{i}.html">Tin mới số {i}: {TEASER2}</a></li>' for i in range(12))
+    page = plain_page(between=f'<p class="sapo">{LEAD}</p>', tail="").replace('<div class="left">', '<div class="sidebar-1">')
+    page = page.replace('<div class="tinkhac">', f'<div class="x"><ul>{more}</ul></div><div class="tinkhac">')
+    assert_article(trip(page))

@@ -273,7 +273,24 @@ def _read_any(soup: BeautifulSoup, html: str, url: str | None) -> CleanArticle:
     sites = site_strings(soup)
     # a container that reaches the page's banner holds the site's name: no line of the article
     body = [b for b in _body_blocks(container, reading) if len(b.text) > 120 or _squeeze(b.text) not in sites]
-    return _assemble(title, lead, body, published=_published(soup, html, url), author=_author(soup))
+    headline = next((h for h in soup.find_all(["h1", "h2", "h3"]) if title and " ".join(h.get_text(" ").split()) == title),
+                    None) or _headline_element(soup, title)
+    return _assemble(title, lead, body, published=_published(soup, html, url, headline, container),
+                     author=_author(soup))
+
+
+def _headline_element(soup: BeautifulSoup, title: str | None) -> Tag | None:
+    """The element showing ``title`` when it is no heading (a portal's <div class="title-news">):
+    the first text outside links, scripts and the <title> that is the headline."""
+    if not title:
+        return None
+    probe = _squeeze(title)
+    for piece in soup.find_all(string=True):
+        if len(piece) >= len(title) // 2 and _squeeze(piece) == probe:
+            owner = piece.parent
+            if owner.name not in ("title", "script", "style", "a") and owner.find_parent("a") is None:
+                return owner
+    return None
 
 
 def _read_with_adapter(soup: BeautifulSoup, adapter) -> CleanArticle | None:
@@ -441,7 +458,7 @@ def _lead(soup: BeautifulSoup, container: Tag, title: str | None, reading: _Read
     body_text = _squeeze(container.get_text(" "))
 
     def good(tag: Tag) -> bool:
-        if tag.name in ("meta", "a", "img") or tag.find_parent("a") is not None:
+        if tag.name in ("meta", "a", "img") or tag.find_parent("a") is not None or _is_caption(tag):
             return False
         text = " ".join(tag.get_text(" ").split())
         if len(text.split()) < 8 or len(text) > 1500:
@@ -449,8 +466,10 @@ def _lead(soup: BeautifulSoup, container: Tag, title: str | None, reading: _Read
         links = sum(len(a.get_text(" ").strip()) for a in tag.find_all("a"))
         if links > 0.5 * len(text):
             return False
-        # a sapo of a related item sits inside a teaser box
-        return not any(_named(p, cms.drop) and not _named(p, cms.body) for p in tag.parents if p is not container)
+        # a sapo of a related item sits inside a teaser box (a column that holds the article
+        # too is layout, whatever it is called: VnExpress's main column is "sidebar-1")
+        return not any(_named(p, cms.drop) and not _named(p, cms.body) for p in tag.parents
+                       if p is not container and not _inside(container, p))
 
     candidates: list[Tag] = []
     for selector in cms.lead_selectors:
@@ -479,7 +498,32 @@ def _lead(soup: BeautifulSoup, container: Tag, title: str | None, reading: _Read
     body_words = set(_WORD.findall(container.get_text(" ").lower()))
     if description and _is_lead(description, body_text, body_words, title):
         return [htmlpage.Block(description, container, "text")]
+    headline = h1 or _headline_element(soup, title)
+    found = _between_headline_and_body(headline, container, lambda t: good(t) and _squeeze(t.get_text(" ")) != _squeeze(title or ""))
+    if found is not None and _squeeze(found.get_text(" "))[:80] not in body_text:
+        return htmlpage.blocks(found, caption=_is_caption)
     return []
+
+
+_LEAF_BLOCKS = ("p", "div", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "section", "article")
+
+
+def _between_headline_and_body(headline: Tag | None, container: Tag, good: callable) -> Tag | None:
+    """The lead of a page that names it nothing: a paragraph of prose (12 words or more)
+    standing alone between the headline and the article's body."""
+    if headline is None or _inside(headline, container) or headline is container:
+        return None
+    for tag in headline.find_all_next(True, limit=300):
+        if tag is container or _inside(tag, container) or _inside(container, tag) and tag.find(_LEAF_BLOCKS) is None:
+            return None
+        if _inside(container, tag) or tag.name not in ("p", "h2", "h3", "div", "span", "strong", "b", "em"):
+            continue
+        if tag.find(_LEAF_BLOCKS) is not None:
+            continue
+        words = len(tag.get_text(" ").split())
+        if 12 <= words <= 200 and good(tag):
+            return tag
+    return None
 
 
 def _description(soup: BeautifulSoup) -> str | None:
@@ -563,8 +607,9 @@ def _author(soup: BeautifulSoup) -> str | None:
     return value if value and "://" not in value and len(value) <= 80 else None
 
 
-def _published(soup: BeautifulSoup, html: str, url: str | None) -> date | None:
-    found = htmlpage.meta_published(soup)
+def _published(soup: BeautifulSoup, html: str, url: str | None, headline: Tag | None = None,
+               container: Tag | None = None) -> date | None:
+    found = htmlpage.meta_published(soup) or _shown_date(headline, container)
     if found:
         return found
     from htmldate import find_date
@@ -591,6 +636,44 @@ def _without_urls(line: str) -> str:
     if _LABEL_ONLY.fullmatch(stripped) and (stripped.endswith((":", "：")) or not stripped.strip("().,;:- ")):
         return ""
     return stripped
+
+
+def _shown_date(headline: Tag | None, container: Tag | None) -> date | None:
+    """The date a page shows with its headline, when its metadata gives none: the first
+    short date line after the headline and before the body's first paragraph ("Thứ bảy,
+    7/3/2026, 00:05 (GMT+7)", "Ngày đăng: 14/03/2024"), else one just above the headline
+    in the same block (VnExpress puts it over the <h1>).  A site clock in the page's
+    header is not in that block; dates inside links belong to other articles."""
+    if headline is None:
+        return None
+    stop = None
+    if container is not None:
+        stop = next((b.owner for b in htmlpage.blocks(container) if len(b.text.split()) >= 12
+                     and b.kind != "heading" and not _named(b.owner, _cms().headline)), None)
+
+    def date_of(piece) -> date | None:
+        text = " ".join(str(piece).split())
+        if not text or len(text) > 80 or piece.find_parent("a") is not None:
+            return None
+        if piece.parent is not None and piece.parent.name in ("script", "style", "noscript", "title"):
+            return None
+        return parse_dateline(text) or htmlpage.find_date(text)
+
+    for piece in headline.find_all_next(string=True, limit=150):
+        owner = piece.parent
+        if stop is not None and (owner is stop or _inside(owner, stop)):
+            break
+        found = date_of(piece)
+        if found:
+            return found
+    block = headline.parent
+    for piece in headline.find_all_previous(string=True, limit=12):
+        if block is None or not _inside(piece, block):
+            break
+        found = date_of(piece)
+        if found:
+            return found
+    return None
 
 
 def _assemble(title: str | None, lead: list[htmlpage.Block], body: list[htmlpage.Block], *,
