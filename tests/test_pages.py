@@ -391,3 +391,16 @@ def test_a_sapo_in_a_column_named_like_chrome_is_kept():
     page = plain_page(between=f'<p class="sapo">{LEAD}</p>', tail="").replace('<div class="left">', '<div class="sidebar-1">')
     page = page.replace('<div class="tinkhac">', f'<div class="x"><ul>{more}</ul></div><div class="tinkhac">')
     assert_article(trip(page))
+
+
+def test_a_headline_in_an_unnamed_div_is_told_by_the_url_slug():
+    page = nameless_page(date_above=False, headline="div").replace(f"<title>{TITLE} - {SITE}</title>", "<title>Báo điện tử Quảng Nam</title>")
+    article = trip(page, url="http://127.0.0.1/an-ninh/cong-an-xa-hoa-phu-ra-mat-mo-hinh-camera-an-ninh-o-12-thon-a1234.html")
+    assert article.title == TITLE and article.published == date(2024, 3, 14)
+
+
+def test_a_sticky_bar_repeating_the_headline_does_not_hide_the_date_under_the_real_one():
+    sticky = f'<div class="x0"><h2>{TITLE}</h2><a href="/chia-se">Chia sẻ</a></div>'
+    page = nameless_page(date_above=False).replace('<div class="x1">', sticky + '<div class="x1">')
+    article = trip(page)
+    assert article.title == TITLE and article.published == date(2024, 3, 14) and LEAD in article.text

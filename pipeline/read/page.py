@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -38,7 +39,7 @@ from pipeline.errors import InputError
 from pipeline.read import html as htmlpage
 from pipeline.read.clean import CleanArticle, _rules, clean_text
 from pipeline.read.dateline import parse_dateline
-from pipeline.text import nfc
+from pipeline.text import ascii_fold, nfc
 
 __all__ = ["is_html", "clean_html", "page_title"]
 
@@ -268,29 +269,50 @@ def _read_any(soup: BeautifulSoup, html: str, url: str | None) -> CleanArticle:
         return _assemble(title, [], [htmlpage.Block(line, root, "text") for line in reference.splitlines()],
                          published=_published(soup, html, url), author=None)
     if is_site_title(soup, title):
-        title = shown_headline(soup, container) or title
+        title = shown_headline(soup, container, url) or title
     lead = _lead(soup, container, title, reading)
     sites = site_strings(soup)
     # a container that reaches the page's banner holds the site's name: no line of the article
     body = [b for b in _body_blocks(container, reading) if len(b.text) > 120 or _squeeze(b.text) not in sites]
-    headline = next((h for h in soup.find_all(["h1", "h2", "h3"]) if title and " ".join(h.get_text(" ").split()) == title),
-                    None) or _headline_element(soup, title)
+    headline = _headline_element(soup, title, container)
     return _assemble(title, lead, body, published=_published(soup, html, url, headline, container),
                      author=_author(soup))
 
 
-def _headline_element(soup: BeautifulSoup, title: str | None) -> Tag | None:
+def _headline_element(soup: BeautifulSoup, title: str | None, container: Tag | None = None) -> Tag | None:
     """The element showing ``title`` when it is no heading (a portal's <div class="title-news">):
     the first text outside links, scripts and the <title> that is the headline."""
     if not title:
         return None
     probe = _squeeze(title)
+    for name in ("h1", "h2", "h3"):  # a heading first, the nearest to the body
+        shown = [h for h in soup.find_all(name) if _squeeze(h.get_text(" ")) == probe]
+        if shown:
+            return shown[-1] if container is None else _nearest_before(shown, container)
+    found = []
     for piece in soup.find_all(string=True):
         if len(piece) >= len(title) // 2 and _squeeze(piece) == probe:
             owner = piece.parent
             if owner.name not in ("title", "script", "style", "a") and owner.find_parent("a") is None:
-                return owner
-    return None
+                found.append(owner)
+    if not found:
+        return None
+    return found[0] if container is None else _nearest_before(found, container)
+
+
+def _nearest_before(tags: list[Tag], container: Tag) -> Tag:
+    """Of elements showing the headline, the last one before the article's body (a sticky
+    top bar repeats the headline above the real one), or inside it at its top."""
+    inside = [t for t in tags if _inside(t, container)]
+    if inside:
+        return inside[0]
+    first = next(container.descendants, None)
+    before = [t for t in tags if first is None or _precedes(t, container)]
+    return before[-1] if before else tags[0]
+
+
+def _precedes(tag: Tag, container: Tag) -> bool:
+    return any(node is container for node in tag.find_all_next(True, limit=5000))
 
 
 def _read_with_adapter(soup: BeautifulSoup, adapter) -> CleanArticle | None:
@@ -390,7 +412,7 @@ def is_site_title(soup: BeautifulSoup, title: str | None) -> bool:
     return _squeeze(title) in site_strings(soup)
 
 
-def shown_headline(soup: BeautifulSoup, container: Tag) -> str | None:
+def shown_headline(soup: BeautifulSoup, container: Tag, url: str | None = None) -> str | None:
     """The headline the page shows above (or at the top of) its article text, when
     neither an <h1> nor the <title> gives it: JSON-LD's headline found on the page,
     else the nearest element before the first body line named as a title
@@ -404,17 +426,39 @@ def shown_headline(soup: BeautifulSoup, container: Tag) -> str | None:
                 return shown
     first = next((b.owner for b in htmlpage.blocks(container) if len(b.text.split()) >= 8
                   and b.kind != "heading" and not _named(b.owner, _cms().headline)), None)
-    best = None
+    # the words of the URL's slug are the headline's, without their marks
+    slug = set(re.findall(r"[a-z0-9]+", ascii_fold(urlsplit(url).path.rsplit("/", 1)[-1].lower()))) if url else set()
+    found: list[str] = []
+    plain: list[str] = []  # unnamed short lines: the headline only when the slug says so
     for tag in soup.find_all(True):
         if tag is first:
             break
-        if tag.name in ("a", "title", "meta") or tag.find_parent("a") is not None:
+        if tag.name in ("a", "title", "meta", "script", "style") or tag.find_parent("a") is not None:
             continue
-        if tag.name in ("h1", "h2", "h3") or _named(tag, _cms().headline):
-            value = " ".join(tag.get_text(" ").split())
-            if 3 <= len(value.split()) <= 40 and not is_site_title(soup, value):
-                best = value  # the last one before the body is the nearest
-    return best
+        named = tag.name in ("h1", "h2", "h3") or _named(tag, _cms().headline)
+        if not named and (len(slug) < 4 or tag.name not in ("div", "span", "p", "strong", "b", "td", "h4")
+                          or tag.find(_LEAF_BLOCKS) is not None):
+            continue
+        value = " ".join(tag.get_text(" ").split())
+        if 3 <= len(value.split()) <= 40 and not is_site_title(soup, value) and not _leadish(value):
+            (found if named else plain).append(value)
+    if len(slug) >= 4:
+        def overlap(value: str) -> float:
+            words = set(re.findall(r"[a-z0-9]+", ascii_fold(value.lower())))
+            return len(words & slug) / max(1, len(words))
+        best = max([*found, *plain], key=overlap, default=None)
+        if best is not None and overlap(best) >= 0.6:
+            return best
+    return found[-1] if found else None  # the last one before the body is the nearest
+
+
+_DATELINE_MARK = re.compile(r"^\(?[^()]{1,30}\)\s*[-–—:]|^[A-ZĐ]{2,10}\s*[-–—]\s")
+
+
+def _leadish(value: str) -> bool:
+    """A line that reads as a lead, not a headline: it opens on the paper's mark ("(Dân
+    trí) -", "ANTĐ -") or is a long sentence ending in a full stop."""
+    return bool(_DATELINE_MARK.match(value)) or (value.endswith(".") and len(value.split()) > 20)
 
 
 def _shown_prefix(soup: BeautifulSoup, title: str) -> str | None:
