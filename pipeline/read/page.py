@@ -255,8 +255,10 @@ def _read_any(soup: BeautifulSoup, html: str, url: str | None) -> CleanArticle:
     import trafilatura
 
     root = soup.body or soup
+    # fast: without trafilatura's justext/readability fallback, whose neighbour search is
+    # quadratic in a page of thousands of sibling blocks; the CMS names stand in for it
     reference = trafilatura.extract(html, url=url, include_comments=False, include_tables=True,
-                                    include_images=False, include_links=False, deduplicate=False) or ""
+                                    include_images=False, include_links=False, deduplicate=False, fast=True) or ""
     reading = _mark_content(soup, root, reference)
     container = _best_container(soup, reading)
     title = page_title(soup)
@@ -402,14 +404,14 @@ def site_strings(soup: BeautifulSoup) -> set[str]:
     return found
 
 
-def is_site_title(soup: BeautifulSoup, title: str | None) -> bool:
+def is_site_title(soup: BeautifulSoup, title: str | None, sites: set[str] | None = None) -> bool:
     """A "title" that names the site, not the article (``site_strings``), or reads like
     a site's slogan ("Cổng thông tin điện tử tỉnh …", words in ``data/cms.toml``)."""
     if not title:
         return True
     if _cms().slogan.search(title) and len(title.split()) <= 12:
         return True
-    return _squeeze(title) in site_strings(soup)
+    return _squeeze(title) in (site_strings(soup) if sites is None else sites)
 
 
 def shown_headline(soup: BeautifulSoup, container: Tag, url: str | None = None) -> str | None:
@@ -428,6 +430,7 @@ def shown_headline(soup: BeautifulSoup, container: Tag, url: str | None = None) 
                   and b.kind != "heading" and not _named(b.owner, _cms().headline)), None)
     # the words of the URL's slug are the headline's, without their marks
     slug = set(re.findall(r"[a-z0-9]+", ascii_fold(urlsplit(url).path.rsplit("/", 1)[-1].lower()))) if url else set()
+    sites = site_strings(soup)
     found: list[str] = []
     plain: list[str] = []  # unnamed short lines: the headline only when the slug says so
     for tag in soup.find_all(True):
@@ -440,7 +443,7 @@ def shown_headline(soup: BeautifulSoup, container: Tag, url: str | None = None) 
                           or tag.find(_LEAF_BLOCKS) is not None):
             continue
         value = " ".join(tag.get_text(" ").split())
-        if 3 <= len(value.split()) <= 40 and not is_site_title(soup, value) and not _leadish(value):
+        if 3 <= len(value.split()) <= 40 and not is_site_title(soup, value, sites) and not _leadish(value):
             (found if named else plain).append(value)
     if len(slug) >= 4:
         def overlap(value: str) -> float:
