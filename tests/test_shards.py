@@ -1,0 +1,290 @@
+"""Shard stores written in parallel and merged (pipeline/batch/shards.py, pipeline/store/merge.py).
+
+The merged store must be the single writer's store: every table's rows, ids included
+(sentence ids numbered as the writer numbers them, fact ids carried over), only the
+timestamps of the moment of writing left out; the search index finds the same sentences.
+Real stores, the real command line, real SIGKILLs (of the command while its shard
+writers run, and of a merging process at chosen statements).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+
+from pipeline.batch.run import ENV_GROUP, ENV_VERSIONS, InlineExecutor, current_versions, register_files, run_batch, \
+    select_stale
+from pipeline.batch.shards import ENV_MERGE_GROUP, shard_of
+from pipeline.schema import Source
+from pipeline.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus" / "articles"
+VNFACTS = [sys.executable, "-m", "pipeline"]
+SYNTHETIC = 120
+OLD = {"dates": "0", "counts": "0"}  # versions some articles were made with before the run
+BAD_KEY = "bad-input"
+TIMESTAMPS = {"extracted_at", "failed_at", "started_at"}  # when a row was written: differs run to run
+QUERIES = ["an ninh", "camera", "Ha Noi", "mo hinh", "cong an xa"]  # diacritic-free, as users type
+
+
+def _env(**extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in (ENV_VERSIONS, ENV_GROUP, ENV_MERGE_GROUP)}
+    env.update(PYTHONHASHSEED="0", **extra)
+    return env
+
+
+def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*VNFACTS, *args], capture_output=True, text=True, cwd=ROOT, env=env or _env(), timeout=300)
+
+
+def copy_store(src: Path, dst: Path) -> Path:
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)
+    return dst
+
+
+def dump(path: Path) -> dict[str, list]:
+    """Every table's rows in a canonical order (all columns), ids included; the search
+    index's own tables left out (compared by what it finds, ``hits``)."""
+    with sqlite3.connect(path) as conn:
+        out = {}
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                     "AND name NOT LIKE 'sentences_fts%' ORDER BY name"):
+            columns = [row[1] for row in conn.execute(f"PRAGMA table_info([{table}])")]
+            select = ", ".join("NULL" if c in TIMESTAMPS else f"[{c}]" for c in columns)
+            order = ", ".join(f"[{c}]" for c in columns)
+            out[table] = conn.execute(f"SELECT {select} FROM [{table}] ORDER BY {order}").fetchall()
+    return out
+
+
+def hits(path: Path) -> dict[str, list]:
+    """What the search index finds, after FTS5's own check of the index against the text."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('integrity-check')")
+        return {q: conn.execute("SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rowid",
+                                [q]).fetchall() for q in QUERIES}
+
+
+def assert_same_store(path: Path, reference: Path) -> None:
+    mine, theirs = dump(path), dump(reference)
+    assert list(mine) == list(theirs)
+    for table in theirs:
+        assert mine[table] == theirs[table], f"{table} differs"
+    assert hits(path) == hits(reference)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("SELECT COUNT(*) FROM bulk_state").fetchone() == (0,)
+    assert not Path(f"{path}.shards").exists()  # the shards are gone once merged
+
+
+def _synthetic():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("vnfacts_bench_synthetic", ROOT / "bench" / "synthetic.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("shards")
+
+
+@pytest.fixture(scope="module")
+def base(work) -> Path:
+    """Bundled + synthetic articles, raw input only, one input that cannot be read; 25
+    already extracted with older versions of two extractors (their sentences stay: the
+    merge must keep their ids)."""
+    path = work / "base.db"
+    store = Store(path)
+    register_files([CORPUS], store)
+    _synthetic().fill_store(store, SYNTHETIC)
+    store.add_raw(Source(key=BAD_KEY, doc="bad.txt", raw=b"\x00\x01\x02 not text \x00" * 50))
+    first = select_stale(store, current_versions())
+    first.items = first.items[:25]
+    run_batch(store, first, InlineExecutor(), {**current_versions(), **OLD})
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def single(base, work) -> Path:
+    """The single writer's store (``vnfacts process``, bulk, in one process)."""
+    path = copy_store(base, work / "single.db")
+    result = cli("process", "--db", str(path))
+    assert result.returncode == 1, result.stderr  # the bad input failed
+    assert f"vnfacts: {BAD_KEY}: binary data, not text" in result.stderr
+    return path
+
+
+def test_routing_is_stable_and_spreads_the_articles():
+    keys = [f"https://example.vn/tin-{i}.html" for i in range(2000)]
+    assert [shard_of(k, 4) for k in keys] == [shard_of(k, 4) for k in keys]
+    counts = [sum(shard_of(k, 4) == s for k in keys) for s in range(4)]
+    assert min(counts) > 400, counts  # 500 each, give or take
+    # the same in another process (no salted hash)
+    code = "from pipeline.batch.shards import shard_of; print([shard_of(f'k{i}', 3) for i in range(50)])"
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                           env={**os.environ, "PYTHONHASHSEED": "123"})
+    assert other.stdout.strip() == str([shard_of(f"k{i}", 3) for i in range(50)])
+
+
+def test_the_merged_store_is_the_single_writers_store(base, single, work):
+    path = copy_store(base, work / "sharded.db")
+    result = cli("process", "--db", str(path), "--shards", "2")
+    assert result.returncode == 1, result.stderr
+    assert f"vnfacts: {BAD_KEY}: binary data, not text" in result.stderr
+    assert "shards, 2 worker(s)" in result.stdout
+    assert_same_store(path, single)
+    # the store has what the comparison is about: kept sentences, new ones, facts, reports, hits
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM model_reports").fetchone()[0] > 0
+        assert conn.execute("SELECT COUNT(DISTINCT article_id) FROM sentences").fetchone()[0] == SYNTHETIC + 5
+    assert all(hits(path)[q] for q in ("an ninh", "camera"))
+
+
+def test_a_failure_lands_exactly_once(base, single, work):
+    path = copy_store(base, work / "failure.db")
+    for _ in range(2):  # the rerun retries the failed article and records nothing new
+        result = cli("process", "--db", str(path), "--shards", "3")
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.count(f"vnfacts: {BAD_KEY}:") == 1
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT source, stage, reason, resolved FROM failures").fetchall() == \
+            [(BAD_KEY, "decode", "binary data, not text", 0)]
+    with sqlite3.connect(single) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM failures").fetchone() == (1,)
+    assert_same_store(path, single)
+
+
+def test_reprocess_all_with_shards_keeps_ids_as_the_single_writer_does(single, work):
+    one, sharded = copy_store(single, work / "re-single.db"), copy_store(single, work / "re-sharded.db")
+    with sqlite3.connect(one) as conn:  # one article's text changes: its sentences are renumbered
+        conn.execute("UPDATE articles SET raw = ? WHERE key = (SELECT key FROM articles ORDER BY id LIMIT 1 OFFSET 7)",
+                     [zlib.compress("Ngày 2/3/2024, Công an xã Yên Nhân đã lắp đặt 12 camera an ninh.".encode())])
+    copy_store(one, sharded)
+    assert cli("reprocess", "--all", "--db", str(one)).returncode == 1
+    result = cli("reprocess", "--all", "--db", str(sharded), "--shards", "3")
+    assert result.returncode == 1, result.stderr
+    assert_same_store(sharded, one)
+
+
+# --- kill -9 ----------------------------------------------------------------------------
+
+
+def _shards_written(path: Path) -> int:
+    n = 0
+    for shard in Path(f"{path}.shards").glob("shard-*.db"):
+        try:
+            with sqlite3.connect(f"file:{shard}?mode=ro", uri=True, timeout=5) as conn:
+                n += conn.execute("SELECT COUNT(*) FROM shard_units WHERE outcome IS NOT NULL").fetchone()[0]
+        except sqlite3.Error:
+            pass
+    return n
+
+
+def _live_members(pgid: int) -> list[int]:
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_bytes().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] not in (b"Z", b"X"):
+            alive.append(int(stat.parent.name))
+    return alive
+
+
+def _kill_while_writing_shards(path: Path, written: int) -> int:
+    """``vnfacts process --shards 2``, SIGKILLed once its shard writers wrote ``written``
+    articles; return how many they had written (their processes must then leave)."""
+    proc = subprocess.Popen([*VNFACTS, "process", "--db", str(path), "--shards", "2"], cwd=ROOT,
+                            env=_env(**{ENV_GROUP: "7"}), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        while proc.poll() is None and _shards_written(path) < written:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    deadline = time.perf_counter() + 15
+    while _live_members(proc.pid):
+        if time.perf_counter() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail("shard writers outlived the killed command")
+        time.sleep(0.2)
+    assert proc.returncode == -signal.SIGKILL
+    return _shards_written(path)
+
+
+def test_killed_while_writing_shards_then_rerun_gives_the_same_store(base, single, work):
+    path = copy_store(base, work / "killed-writing.db")
+    before = dump(path)
+    done = []
+    for written in (20, 70):
+        done.append(_kill_while_writing_shards(path, written))
+        assert dump(path) == before  # the main store is not written before the merge
+    assert 20 <= done[0] < done[1] < SYNTHETIC + 6, done  # the second run went on from the first
+    result = cli("process", "--db", str(path), "--shards", "2")
+    assert result.returncode == 1, result.stderr
+    assert_same_store(path, single)
+
+
+_MERGE_KILLED_AT = textwrap.dedent("""
+    import os, signal, sys
+    from pipeline.batch.run import current_versions, select_stale
+    from pipeline.batch.shards import prepare_shards, write_shards
+    from pipeline.store import Store
+    from pipeline.store.merge import merge_shards
+
+    path, at = sys.argv[1], int(sys.argv[2])
+    store = Store(path)
+    versions = current_versions()
+    paths = prepare_shards(store, select_stale(store, versions), 2, versions)
+    write_shards(paths, versions)
+    seen = [0]
+
+    def statement(sql):  # SIGKILL this process at its at-th statement of the merge
+        seen[0] += 1
+        if seen[0] == at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    store.db.conn.set_trace_callback(statement)
+    merge_shards(store, paths, group=6)
+""")
+
+
+def _committed(path: Path) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT COUNT(DISTINCT article_id) FROM extractions").fetchone()[0]
+
+
+@pytest.mark.parametrize("at", [40, 900, 2500])
+def test_killed_while_merging_then_rerun_gives_the_same_store(base, single, work, at):
+    path = copy_store(base, work / f"killed-merging-{at}.db")
+    before = _committed(path)
+    killed = subprocess.run([sys.executable, "-c", _MERGE_KILLED_AT, str(path), str(at)], cwd=ROOT, env=_env(),
+                            capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    partly = _committed(path)
+    assert before <= partly < _committed(single), (before, partly)  # stopped inside the merge
+    assert Path(f"{path}.shards").exists()
+    result = cli("process", "--db", str(path), "--shards", "2")
+    assert result.returncode == 1, result.stderr
+    assert_same_store(path, single)
