@@ -10,6 +10,8 @@ writers run, and of a merging process at chosen statements).
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -30,7 +32,7 @@ from pipeline.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus" / "articles"
 VNFACTS = [sys.executable, "-m", "pipeline"]
-SYNTHETIC = 120
+SYNTHETIC = 80
 OLD = {"dates": "0", "counts": "0"}  # versions some articles were made with before the run
 BAD_KEY = "bad-input"
 TIMESTAMPS = {"extracted_at", "failed_at", "started_at"}  # when a row was written: differs run to run
@@ -142,31 +144,38 @@ def test_routing_is_stable_and_spreads_the_articles():
     assert other.stdout.strip() == str([shard_of(f"k{i}", 3) for i in range(50)])
 
 
-def test_the_merged_store_is_the_single_writers_store(base, single, work):
+@pytest.fixture(scope="module")
+def sharded(base, work) -> Path:
+    """The store ``vnfacts process --shards 2`` makes."""
     path = copy_store(base, work / "sharded.db")
     result = cli("process", "--db", str(path), "--shards", "2")
     assert result.returncode == 1, result.stderr
     assert f"vnfacts: {BAD_KEY}: binary data, not text" in result.stderr
     assert "shards, 2 worker(s)" in result.stdout
-    assert_same_store(path, single)
+    return path
+
+
+def test_the_merged_store_is_the_single_writers_store(sharded, single):
+    assert_same_store(sharded, single)
     # the store has what the comparison is about: kept sentences, new ones, facts, reports, hits
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(sharded) as conn:
         assert conn.execute("SELECT COUNT(*) FROM model_reports").fetchone()[0] > 0
         assert conn.execute("SELECT COUNT(DISTINCT article_id) FROM sentences").fetchone()[0] == SYNTHETIC + 5
-    assert all(hits(path)[q] for q in ("an ninh", "camera"))
+        assert conn.execute("SELECT COUNT(*) FROM canonical_models").fetchone()[0] > 0
+    assert all(hits(sharded)[q] for q in ("an ninh", "camera"))
 
 
-def test_a_failure_lands_exactly_once(base, single, work):
-    path = copy_store(base, work / "failure.db")
-    for _ in range(2):  # the rerun retries the failed article and records nothing new
-        result = cli("process", "--db", str(path), "--shards", "3")
-        assert result.returncode == 1, result.stderr
-        assert result.stderr.count(f"vnfacts: {BAD_KEY}:") == 1
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT source, stage, reason, resolved FROM failures").fetchall() == \
-            [(BAD_KEY, "decode", "binary data, not text", 0)]
-    with sqlite3.connect(single) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM failures").fetchone() == (1,)
+def test_a_failure_lands_exactly_once(sharded, single, work):
+    path = copy_store(sharded, work / "failure.db")
+    # the rerun retries the failed article (still stale), alone, and records nothing new
+    result = cli("process", "--db", str(path), "--shards", "3")
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count(f"vnfacts: {BAD_KEY}:") == 1
+    assert re.search(r"articles skipped\W+85\W", result.stdout), result.stdout
+    for store in (path, sharded, single):
+        with sqlite3.connect(store) as conn:
+            assert conn.execute("SELECT source, reason, resolved FROM failures").fetchall() == \
+                [(BAD_KEY, "binary data, not text", 0)]
     assert_same_store(path, single)
 
 
@@ -236,55 +245,82 @@ def _kill_while_writing_shards(path: Path, written: int) -> int:
 def test_killed_while_writing_shards_then_rerun_gives_the_same_store(base, single, work):
     path = copy_store(base, work / "killed-writing.db")
     before = dump(path)
-    done = []
-    for written in (20, 70):
-        done.append(_kill_while_writing_shards(path, written))
-        assert dump(path) == before  # the main store is not written before the merge
-    assert 20 <= done[0] < done[1] < SYNTHETIC + 6, done  # the second run went on from the first
+    first = _kill_while_writing_shards(path, 8)
+    # (the shard writers notice within half a second that the command is gone, and leave)
+    second = _kill_while_writing_shards(path, first + 5)
+    assert 8 <= first < second < SYNTHETIC + 6, (first, second)  # the second run went on from the first
+    assert dump(path) == before  # the main store is not written before the merge
     result = cli("process", "--db", str(path), "--shards", "2")
     assert result.returncode == 1, result.stderr
     assert_same_store(path, single)
 
 
-_MERGE_KILLED_AT = textwrap.dedent("""
+_MERGE = textwrap.dedent("""
     import os, signal, sys
-    from pipeline.batch.run import current_versions, select_stale
-    from pipeline.batch.shards import prepare_shards, write_shards
+    from pathlib import Path
     from pipeline.store import Store
     from pipeline.store.merge import merge_shards
 
     path, at = sys.argv[1], int(sys.argv[2])
     store = Store(path)
-    versions = current_versions()
-    paths = prepare_shards(store, select_stale(store, versions), 2, versions)
-    write_shards(paths, versions)
     seen = [0]
 
-    def statement(sql):  # SIGKILL this process at its at-th statement of the merge
+    def statement(sql):  # SIGKILL this process at its at-th statement of the merge (0: never)
         seen[0] += 1
         if seen[0] == at:
             os.kill(os.getpid(), signal.SIGKILL)
 
     store.db.conn.set_trace_callback(statement)
-    merge_shards(store, paths, group=6)
+    merge_shards(store, sorted(Path(path + ".shards").glob("shard-*.db")), group=6)
+    print(seen[0])
 """)
+
+
+def _copy_with_shards(src: Path, dst: Path) -> Path:
+    copy_store(src, dst)
+    shutil.copytree(f"{src}.shards", f"{dst}.shards")
+    return dst
+
+
+@pytest.fixture(scope="module")
+def written(base, work) -> Path:
+    """A store whose shards are written, not merged (the run killed right before merging)."""
+    path = copy_store(base, work / "written.db")
+    code = ("import sys; from pipeline.batch.run import current_versions, select_stale; "
+            "from pipeline.batch.shards import prepare_shards, write_shards; from pipeline.store import Store; "
+            "store = Store(sys.argv[1]); v = current_versions(); "
+            "write_shards(prepare_shards(store, select_stale(store, v), 2, v), v)")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, env=_env(), capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+@pytest.fixture(scope="module")
+def merge_statements(written, work) -> int:
+    """How many statements a whole merge of ``written`` runs (where to kill it)."""
+    path = _copy_with_shards(written, work / "merged-whole.db")
+    whole = subprocess.run([sys.executable, "-c", _MERGE, str(path), "0"], cwd=ROOT, env=_env(),
+                           capture_output=True, text=True, timeout=300)
+    assert whole.returncode == 0, whole.stderr
+    return int(whole.stdout.strip())
 
 
 def _committed(path: Path) -> int:
     with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT COUNT(DISTINCT article_id) FROM extractions").fetchone()[0]
+        return conn.execute("SELECT COUNT(*) FROM extractions").fetchone()[0]
 
 
-@pytest.mark.parametrize("at", [40, 900, 2500])
-def test_killed_while_merging_then_rerun_gives_the_same_store(base, single, work, at):
-    path = copy_store(base, work / f"killed-merging-{at}.db")
-    before = _committed(path)
-    killed = subprocess.run([sys.executable, "-c", _MERGE_KILLED_AT, str(path), str(at)], cwd=ROOT, env=_env(),
+@pytest.mark.parametrize("when", [0.02, 0.5, 0.998])  # the first groups, half way, in the end's index/reports
+def test_killed_while_merging_then_rerun_gives_the_same_store(written, merge_statements, single, work, when):
+    path = _copy_with_shards(written, work / f"killed-merging-{when}.db")
+    at = max(1, int(merge_statements * when))
+    killed = subprocess.run([sys.executable, "-c", _MERGE, str(path), str(at)], cwd=ROOT, env=_env(),
                             capture_output=True, text=True, timeout=300)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
-    partly = _committed(path)
-    assert before <= partly < _committed(single), (before, partly)  # stopped inside the merge
-    assert Path(f"{path}.shards").exists()
+    assert _committed(written) <= _committed(path) <= _committed(single)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM bulk_state").fetchone() == (1,)  # the end not done yet
     result = cli("process", "--db", str(path), "--shards", "2")
     assert result.returncode == 1, result.stderr
     assert_same_store(path, single)

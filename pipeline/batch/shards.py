@@ -122,6 +122,11 @@ def write_shard(path: str, parent: int, versions: dict[str, str], workers: int) 
         store.close()
 
 
+def _left(path: Path) -> bool:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        return conn.execute("SELECT 1 FROM shard_units WHERE outcome IS NULL LIMIT 1").fetchone() is not None
+
+
 def _done(paths: list[Path]) -> int:
     n = 0
     for path in paths:
@@ -141,8 +146,9 @@ def write_shards(paths: list[Path], versions: dict[str, str], workers: int = 1,
     if method == "forkserver":
         context.set_forkserver_preload(["pipeline.batch.warm"])
     per_shard = max(1, workers // len(paths))
+    left = [p for p in paths if _left(p)]  # a resumed run starts no process for a finished shard
     procs = [context.Process(target=write_shard, args=(str(p), os.getpid(), versions, per_shard),
-                             name=f"vnfacts-shard-{i}") for i, p in enumerate(paths)]
+                             name=f"vnfacts-shard-{p.stem}") for p in left]
     for proc in procs:
         proc.start()
     try:
@@ -150,20 +156,25 @@ def write_shards(paths: list[Path], versions: dict[str, str], workers: int = 1,
             if on_progress:
                 on_progress(_done(paths))
             time.sleep(0.25)
+        if on_progress:
+            on_progress(_done(paths))
     finally:
         for proc in procs:
             proc.join()
-    broken = [(p, proc.exitcode) for p, proc in zip(paths, procs) if proc.exitcode != 0]
+    broken = [(p, proc.exitcode) for p, proc in zip(left, procs) if proc.exitcode != 0]
     if broken:
         raise RuntimeError("shard writer failed: " + ", ".join(f"{p.name} (exit code {code})" for p, code in broken))
 
 
 def _shard_summary(paths: list[Path], summary: Summary) -> None:
-    """What the shard writers did (all their runs, a killed one's included), from the shards."""
+    """What the shard writers did, from the shards: a resumed run counts what the killed one
+    did too (the batch as a whole), so its failures are reported and its exit code says so."""
     for path in paths:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
             for outcome, written in conn.execute("SELECT outcome, written FROM shard_units"):
+                summary.failed += outcome == "failed"
                 if outcome == "ok":
+                    summary.processed += 1
                     kinds = written.split(",") if written else []
                     summary.kinds_written.update(kinds)
                     summary.partial += len(kinds) < len(KINDS)
@@ -189,7 +200,8 @@ def run_sharded(store: Store, selection: Selection, shards: int, versions: dict[
     write_shards(paths, versions, workers, on_progress)
     _shard_summary(paths, summary)
     merged = merge_shards(store, paths, int(os.environ.get(ENV_MERGE_GROUP) or MERGE_GROUP))
-    summary.processed, summary.failed, summary.superseded = merged.merged, merged.failed, merged.superseded
+    summary.processed -= merged.superseded  # re-ingested in the store while the shards were written
+    summary.superseded = merged.superseded
     summary.indexed, summary.reports_refreshed = merged.indexed, merged.reports_refreshed
     summary.merge_seconds = merged.seconds
     shutil.rmtree(shard_dir(store), ignore_errors=True)
