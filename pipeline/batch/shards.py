@@ -35,9 +35,9 @@ from pathlib import Path
 from pipeline.batch.run import Selection, Summary, _watch_writer, make_executor, run_batch
 from pipeline.schema import KINDS
 from pipeline.store import Store
-from pipeline.store.merge import MERGE_GROUP, create_shard, merge_shards, shard_manifest
+from pipeline.store.merge import MERGE_GROUP, create_shard, empty_shard, merge_shards, remove_store, shard_manifest
 
-__all__ = ["MAX_SHARDS", "ENV_MERGE_GROUP", "shard_of", "shard_dir", "prepare_shards", "write_shards",
+__all__ = ["MAX_SHARDS", "ENV_MERGE_GROUP", "shard_of", "shard_dir", "prepare_shards", "write_shard_store", "write_shards",
            "run_sharded"]
 
 MAX_SHARDS = 8  # the merge attaches every shard to one connection (SQLite allows 10)
@@ -96,27 +96,35 @@ def prepare_shards(store: Store, selection: Selection, shards: int, versions: di
     for article_id, key in store.db.execute("SELECT id, key FROM articles ORDER BY id"):
         if article_id in kinds_of:
             routed[shard_of(key, shards)].append((article_id, kinds_of[article_id]))
+    empty = empty_shard(directory / "empty.db")
     for path, units in zip(paths, routed):
-        create_shard(store, path, units, manifest)
+        create_shard(store, path, units, manifest, empty)
+    remove_store(empty)
     return paths
 
 
-def write_shard(path: str, parent: int, versions: dict[str, str], workers: int) -> None:
-    """A shard writer process: write the shard's units not yet written (``run_batch``)."""
-    # a SIGKILLed parent cannot stop its shard writers: they leave when it is gone
-    threading.Thread(target=_watch_writer, args=(parent,), daemon=True, name="vnfacts-watch-parent").start()
-    store = Store(path)
+def write_shard_store(store: Store, executor, versions: dict[str, str]) -> Summary:
+    """Write the units of the shard ``store`` not yet written, with ``executor`` (``run_batch``,
+    each unit marked done in its own transaction; the index and reports left to the merge)."""
     items = [(article_id, tuple(kinds.split(",")) if kinds is not None else None)
              for article_id, kinds in store.db.execute(
                  "SELECT article_id, kinds FROM shard_units WHERE outcome IS NULL ORDER BY article_id")]
-    executor = make_executor("local", workers)
 
     def written(result, status: str, kinds: list[str]) -> None:
         store.db.execute("UPDATE shard_units SET outcome = ?, written = ? WHERE article_id = ?",
                          [status, ",".join(kinds), result.article_id])
 
+    return run_batch(store, Selection(items, len(items), 0.0), executor, versions, on_written=written, finish=False)
+
+
+def write_shard(path: str, parent: int, versions: dict[str, str], workers: int) -> None:
+    """A shard writer process: extract and write the shard at ``path``."""
+    # a SIGKILLed parent cannot stop its shard writers: they leave when it is gone
+    threading.Thread(target=_watch_writer, args=(parent,), daemon=True, name="vnfacts-watch-parent").start()
+    store = Store(path)
+    executor = make_executor("local", workers)
     try:
-        run_batch(store, Selection(items, len(items), 0.0), executor, versions, on_written=written, finish=False)
+        write_shard_store(store, executor, versions)
     finally:
         executor.close()
         store.close()

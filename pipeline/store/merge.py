@@ -37,6 +37,7 @@ killed at any point and run again ends in the same store; ``merged`` only saves 
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -46,7 +47,7 @@ from pathlib import Path
 from pipeline.schema import KINDS
 from pipeline.store.writer import Store
 
-__all__ = ["SHARD_SQL", "MERGE_GROUP", "MergeSummary", "create_shard", "shard_manifest", "merge_shards",
+__all__ = ["SHARD_SQL", "MERGE_GROUP", "MergeSummary", "empty_shard", "create_shard", "shard_manifest", "merge_shards",
            "remove_store"]
 
 SHARD_SQL = [
@@ -77,23 +78,36 @@ def _cols(columns: Iterable[str], prefix: str = "") -> str:
     return ", ".join(f"{prefix}[{c}]" for c in columns)
 
 
+def empty_shard(path: Path) -> Path:
+    """An empty shard store at ``path`` (the schema and gazetteer, no triggers): made once
+    per run and copied for each shard, since loading the gazetteer is most of its cost."""
+    remove_store(path)
+    shard = Store(path)
+    conn = shard.db.conn
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f"DROP TRIGGER [{name}]")
+    with conn:
+        for statement in SHARD_SQL:
+            conn.execute(statement)
+    shard.close()  # (its WAL checkpointed into the file: the file alone is the store)
+    return path
+
+
 def create_shard(target: Store, path: Path, units: Sequence[tuple[int, tuple[str, ...] | None]],
-                 manifest: dict) -> Path:
-    """Make the shard store at ``path`` for ``units`` ((article id, kinds) of ``target``).
+                 manifest: dict, empty: Path) -> Path:
+    """Make the shard store at ``path`` for ``units`` ((article id, kinds) of ``target``),
+    from a copy of ``empty`` (``empty_shard``).
 
     Built under a temporary name and renamed when complete: a shard file that exists is
     whole (a kill while building leaves only the temporary file, made again next time)."""
     tmp = path.with_name(path.name + ".part")
     remove_store(tmp)
+    shutil.copyfile(empty, tmp)
     shard = Store(tmp)
     conn = shard.db.conn
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
-        conn.execute(f"DROP TRIGGER [{name}]")
     conn.execute("ATTACH DATABASE ? AS target", [str(target.path)])
     try:
         with conn:
-            for statement in SHARD_SQL:
-                conn.execute(statement)
             conn.executemany("INSERT INTO shard_units (article_id, kinds) VALUES (?, ?)",
                              [(a, ",".join(kinds) if kinds is not None else None) for a, kinds in units])
             conn.execute("INSERT INTO shard_meta VALUES (1, ?)", [json.dumps(manifest, sort_keys=True)])
