@@ -37,7 +37,7 @@ from pipeline.schema import KINDS
 from pipeline.store import Store
 from pipeline.store.merge import MERGE_GROUP, create_shard, empty_shard, merge_shards, remove_store, shard_manifest
 
-__all__ = ["MAX_SHARDS", "ENV_MERGE_GROUP", "shard_of", "shard_dir", "prepare_shards", "write_shard_store", "write_shards",
+__all__ = ["MAX_SHARDS", "ENV_MERGE_GROUP", "shard_of", "shard_dir", "discard_shards", "prepare_shards", "write_shard_store", "write_shards",
            "run_sharded"]
 
 MAX_SHARDS = 8  # the merge attaches every shard to one connection (SQLite allows 10)
@@ -51,6 +51,11 @@ def shard_of(key: str, shards: int) -> int:
 
 def shard_dir(store: Store) -> Path:
     return Path(f"{store.path}.shards")
+
+
+def discard_shards(store: Store) -> None:
+    """Remove the shards a run left (killed after its merge finished, before removing them)."""
+    shutil.rmtree(shard_dir(store), ignore_errors=True)
 
 
 def _paths(directory: Path, shards: int) -> list[Path]:
@@ -212,6 +217,6 @@ def run_sharded(store: Store, selection: Selection, shards: int, versions: dict[
     summary.superseded = merged.superseded
     summary.indexed, summary.reports_refreshed = merged.indexed, merged.reports_refreshed
     summary.merge_seconds = merged.seconds
-    shutil.rmtree(shard_dir(store), ignore_errors=True)
+    discard_shards(store)
     summary.seconds = time.perf_counter() - started
     return summary

@@ -125,6 +125,10 @@ def _run(store, selection, versions, executor: ExecutorName, workers: int, sched
         runner = make_executor(executor.value, workers, scheduler)
     if not selection.items and store.bulk_pending():  # a killed bulk run left its index and reports to do
         store.finish_bulk()
+    if not selection.items and shards > 1:  # nothing left that shards a killed run made could hold
+        from pipeline.batch.shards import discard_shards
+
+        discard_shards(store)
     bar = Progress(TextColumn(f"[bold]{verb}[/]"), BarColumn(), MofNCompleteColumn(), _Rate(),
                    TextColumn("left"), TimeRemainingColumn(), console=err, disable=not show, transient=False)
     try:
@@ -137,8 +141,12 @@ def _run(store, selection, versions, executor: ExecutorName, workers: int, sched
             elif selection.items:
                 from pipeline.batch.shards import run_sharded
 
-                summary = run_sharded(store, selection, shards, versions, workers,
-                                      on_progress=lambda done: bar.update(task, completed=done))
+                try:
+                    summary = run_sharded(store, selection, shards, versions, workers,
+                                          on_progress=lambda done: bar.update(task, completed=done))
+                except RuntimeError as exc:  # a shard writer died (its own traceback is on stderr)
+                    fail_line(str(store.path), f"{exc}; run the command again to resume")
+                    raise typer.Exit(1) from None
     finally:
         if runner:
             runner.close()
