@@ -25,9 +25,10 @@ import pytest
 
 from pipeline.batch.run import ENV_GROUP, ENV_VERSIONS, InlineExecutor, current_versions, register_files, run_batch, \
     select_stale
-from pipeline.batch.shards import ENV_MERGE_GROUP, shard_of
+from pipeline.batch.shards import ENV_MERGE_GROUP, shard_of, shards_written
 from pipeline.schema import Source
 from pipeline.store import Store
+from test_batch import _live_members, _synthetic, copy_store  # (shared with the single writer's tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus" / "articles"
@@ -47,12 +48,6 @@ def _env(**extra: str) -> dict:
 
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([*VNFACTS, *args], capture_output=True, text=True, cwd=ROOT, env=env or _env(), timeout=300)
-
-
-def copy_store(src: Path, dst: Path) -> Path:
-    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
-        a.backup(b)
-    return dst
 
 
 def dump(path: Path) -> dict[str, list]:
@@ -88,16 +83,6 @@ def assert_same_store(path: Path, reference: Path) -> None:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert conn.execute("SELECT COUNT(*) FROM bulk_state").fetchone() == (0,)
     assert not Path(f"{path}.shards").exists()  # the shards are gone once merged
-
-
-def _synthetic():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("vnfacts_bench_synthetic", ROOT / "bench" / "synthetic.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -195,26 +180,7 @@ def test_reprocess_all_with_shards_keeps_ids_as_the_single_writer_does(single, w
 
 
 def _shards_written(path: Path) -> int:
-    n = 0
-    for shard in Path(f"{path}.shards").glob("shard-*.db"):
-        try:
-            with sqlite3.connect(f"file:{shard}?mode=ro", uri=True, timeout=5) as conn:
-                n += conn.execute("SELECT COUNT(*) FROM shard_units WHERE outcome IS NOT NULL").fetchone()[0]
-        except sqlite3.Error:
-            pass
-    return n
-
-
-def _live_members(pgid: int) -> list[int]:
-    alive = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_bytes().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] not in (b"Z", b"X"):
-            alive.append(int(stat.parent.name))
-    return alive
+    return shards_written(sorted(Path(f"{path}.shards").glob("shard-*.db")))
 
 
 def _kill_while_writing_shards(path: Path, written: int) -> int:

@@ -37,7 +37,7 @@ from pipeline.schema import KINDS
 from pipeline.store import Store
 from pipeline.store.merge import MERGE_GROUP, create_shard, empty_shard, merge_shards, remove_store, shard_manifest
 
-__all__ = ["MAX_SHARDS", "ENV_MERGE_GROUP", "shard_of", "shard_dir", "discard_shards", "prepare_shards", "write_shard_store", "write_shards",
+__all__ = ["MAX_SHARDS", "ENV_MERGE_GROUP", "shard_of", "shard_dir", "discard_shards", "prepare_shards", "shards_written", "write_shard_store", "write_shards",
            "run_sharded"]
 
 MAX_SHARDS = 8  # the merge attaches every shard to one connection (SQLite allows 10)
@@ -140,7 +140,8 @@ def _left(path: Path) -> bool:
         return conn.execute("SELECT 1 FROM shard_units WHERE outcome IS NULL LIMIT 1").fetchone() is not None
 
 
-def _done(paths: list[Path]) -> int:
+def shards_written(paths: list[Path]) -> int:
+    """Articles the shard writers have written so far (read-only, while they write)."""
     n = 0
     for path in paths:
         try:
@@ -167,10 +168,10 @@ def write_shards(paths: list[Path], versions: dict[str, str], workers: int = 1,
     try:
         while any(proc.is_alive() for proc in procs):
             if on_progress:
-                on_progress(_done(paths))
+                on_progress(shards_written(paths))
             time.sleep(0.25)
         if on_progress:
-            on_progress(_done(paths))
+            on_progress(shards_written(paths))
     finally:
         for proc in procs:
             proc.join()
