@@ -189,7 +189,7 @@ def _title_span(text: str, start: int, limit: int, *, after_name: bool = False) 
         place = 1 if word.lower().rstrip(".") in _UNIT_SYLLABLES else (2 if place and word[0].isupper() else 0)
         if head:
             end = head.end()
-        elif word[0].islower() and word.lower() not in org_words \
+        elif word[0].islower() and word.lower().rstrip(".") not in org_words \
                 and not (nxt and f"{word.lower()} {nxt.group(0).lower()}" in _ORG_COMPOUNDS) \
                 and not (word == "của" and after_name and first is not None and nxt and nxt.group(0)[0].isupper()):
             # ("Giám đốc tài chính của CTCP Tập đoàn …": "của" before a name goes on)

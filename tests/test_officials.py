@@ -163,3 +163,8 @@ def test_a_professional_servicemans_rank_and_an_age_before_the_position(facts_of
                  "ấp 2 cho biết.")
     assert [(o.name, o.rank, o.title) for o in f.officials] == [
         ("Hồ Văn Lâm", "Trung úy", None), ("Đinh Văn Tư", None, "Tổ trưởng Tổ tự quản ấp 2")]
+
+
+def test_a_title_ending_the_sentence_on_a_unit_word(facts_of):
+    f = facts_of("Dự có Đại tá Trần Văn Em, Phó Giám đốc Công an tỉnh. Ông Lê Văn An, Chủ tịch UBND xã. Hết.")
+    assert titles(f) == {"Trần Văn Em": "Phó Giám đốc Công an tỉnh", "Lê Văn An": "Chủ tịch UBND xã"}
