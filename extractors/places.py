@@ -40,7 +40,7 @@ from pipeline.schema import PlaceFact
 from pipeline.text import fold
 
 NAME = "places"
-VERSION = "7"
+VERSION = "8"
 REQUIRES = ("text", "norm", "published")
 ASSIGNS = ("place_mentions", "main_province")
 
@@ -661,7 +661,8 @@ def _resolve(norm: str, mentions: list[Mention], published: date | None, era: st
             province = _province_in_era(u, era)
             score = votes.get(province, 0.0) + (2.0 if province == main else 0.0)
             ancestors = gaz.ancestors(u)
-            if any(fold(a.name) in named for a in ancestors if a.level == "huyện"):
+            # (a district named as the unit itself is not written beside it: "xã Mường Lát")
+            if any(fold(a.name) in named and fold(a.name) != fold(m.name) for a in ancestors if a.level == "huyện"):
                 score += 5.0
             if m.parent_hint and any(fold(a.name) == m.parent_hint for a in ancestors):
                 score += 8.0

@@ -178,3 +178,10 @@ def test_a_commune_its_district_does_not_hold_and_a_place_abroad(facts_of):
                  "(thành phố Lào Cai).", published=date(2010, 5, 3))
     assert [(p.name, p.level, p.province, p.unit_code) for p in f.places] == [
         ("Phố Mới", "xã", "Lào Cai", None), ("Lào Cai", "huyện", "Lào Cai", "L:080")]
+
+
+def test_after_the_reform_a_commune_named_as_its_old_district_is_the_new_commune(facts_of):
+    f = facts_of("Tại xã Mường Lát, người dân tham gia; tại xã Vũ Thư, tỉnh Hưng Yên, cũng vậy.",
+                 published=date(2025, 9, 10))
+    assert [(p.name, p.level, p.province, p.unit_code[:2]) for p in f.places] == [
+        ("Mường Lát", "xã", "Thanh Hóa", "N:"), ("Vũ Thư", "xã", "Hưng Yên", "N:"), ("Hưng Yên", "tỉnh", "Hưng Yên", "N:")]
