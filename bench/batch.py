@@ -3,6 +3,7 @@
     .venv/bin/python bench/batch.py --articles 1000          # a quick run (~2 min)
     .venv/bin/python bench/batch.py --articles 100000        # the national-scale run (hours on 2 shared cores)
     .venv/bin/python bench/batch.py --articles 10000 --configs 1,2   # some configurations only
+    .venv/bin/python bench/batch.py --articles 20000 --configs 2,shards-2,2,shards-2   # shards vs the single writer, ABAB
 
 A deterministic synthetic corpus (bench/synthetic.py) is registered raw in a store
 (kept in bench/out); then each configuration runs the real command on a fresh copy:
@@ -11,7 +12,10 @@ A deterministic synthetic corpus (bench/synthetic.py) is registered raw in a sto
 * ``2`` — ``vnfacts process --workers 2``;
 * ``dask`` — ``vnfacts process --executor dask`` on a Dask LocalCluster of 2
   single-threaded worker processes started here;
-* ``1-per-article`` (not by default) — ``--workers 1 --per-article``, the writer of before.
+* ``1-per-article`` (not by default) — ``--workers 1 --per-article``, the writer of before;
+* ``shards-N`` (not by default) — ``vnfacts process --shards N``: N writer processes, each
+  extracting and writing its shard store, then the merge into the store (the command's
+  process: its CPU is the serial part, the shard writers' the parallel one).
 
 For each: whole-command wall time (start-up included) and the command's own time
 (its summary: selection excluded), articles/s of both, CPU seconds per article over
@@ -103,6 +107,8 @@ def run_config(config: str, path: Path, cluster=None) -> dict:
         argv += ["--workers", "1"] + (["--per-article"] if config.endswith("per-article") else [])
     elif config == "2":
         argv += ["--workers", "2"]
+    elif config.startswith("shards-"):
+        argv += ["--shards", config.split("-", 1)[1]]
     elif config == "dask":
         argv += ["--executor", "dask", "--scheduler", cluster.scheduler_address]
         extra_roots = [w.process.pid for w in cluster.workers.values()]
@@ -223,10 +229,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=synthetic.SEED)
-    parser.add_argument("--configs", default="1,2,dask", help="comma-separated: 1, 2, dask, 1-per-article")
+    parser.add_argument("--configs", default="1,2,dask",
+                        help="comma-separated: 1, 2, dask, 1-per-article, shards-N; a repeated one runs again "
+                             "(interleaved: 2,shards-2,2,shards-2)")
     parser.add_argument("--sample", type=int, default=8, help="articles per baseline run (ner(), word_tokenize)")
     args = parser.parse_args(argv)
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
+    seen: dict[str, int] = {}
+    for i, c in enumerate(configs):  # "2", "shards-2", "2 #2", "shards-2 #2": one name per run
+        seen[c] = seen.get(c, 0) + 1
+        configs[i] = c if seen[c] == 1 else f"{c} #{seen[c]}"
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict = {"articles": args.articles, "seed": args.seed, "cpus": os.cpu_count(), "load_start": loadavg()}
     base = base_store(args.articles, args.seed)
@@ -237,7 +249,7 @@ def main(argv: list[str] | None = None) -> None:
     cluster = None
     try:
         for i, config in enumerate(configs):
-            path = copy_store(base, OUT / f"run-{config}.db")
+            path = copy_store(base, OUT / f"run-{config.replace(' #', '-')}.db")
             if config == "dask" and cluster is None:
                 from dask.distributed import LocalCluster
 
@@ -247,7 +259,7 @@ def main(argv: list[str] | None = None) -> None:
                 cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                        silence_logs=logging.ERROR)
             print(f"process: {config}, {args.articles:,} articles … (load {loadavg():.2f})", file=sys.stderr, flush=True)
-            runs[config] = run_config(config, path, cluster)
+            runs[config] = run_config(config.split(" #")[0], path, cluster)
             print(f"  {runs[config]['rate_wall']:,.1f} articles/s", file=sys.stderr, flush=True)
             base_runs.append(baselines(samples[i + 1]))
             partial = {**results, "runs": runs, "baselines": base_runs}  # kept as it goes: a long run may die
@@ -260,11 +272,11 @@ def main(argv: list[str] | None = None) -> None:
 
     prints = {}
     for config in runs:
-        store = Store(OUT / f"run-{config}.db")
+        store = Store(OUT / f"run-{config.replace(' #', '-')}.db")
         prints[config] = store.fingerprint()
         store.close()
     results["same_store"] = len(set(prints.values())) == 1
-    last = OUT / f"run-{configs[-1]}.db"
+    last = OUT / f"run-{configs[-1].replace(' #', '-')}.db"
     results["noop"] = noop(last)
     results["size"] = store_size(last)
     results["queries"] = queries(last)
@@ -289,6 +301,14 @@ def report(r: dict) -> str:
     for config, run in runs.items():
         notes.append(f"{config}: {run['rate_own'] / ner:,.0f}× ner(), {run['rate_own'] / wt:.2f}× word_tokenize "
                      f"(its own time, per run; baselines single-core)")
+    by_config: dict[str, list[float]] = {}
+    for config, run in runs.items():
+        by_config.setdefault(_base(config), []).append(run["rate_wall"])
+    for config in by_config:
+        if config.startswith("shards-") and "2" in by_config:
+            ratio = statistics.median(by_config[config]) / statistics.median(by_config["2"])
+            notes.append(f"{config} / 2 workers, single writer (medians of whole commands, "
+                         f"{len(by_config[config])} + {len(by_config['2'])} interleaved runs): {ratio:.2f}×")
     if "1" in runs and "2" in runs:
         speedup = runs["2"]["rate_own"] / runs["1"]["rate_own"]
         readable = runs["2"]["other_load"] <= max(0.0, cpus - 2) + 0.5 and runs["1"]["other_load"] <= cpus - 1 + 0.5
@@ -313,28 +333,48 @@ def report(r: dict) -> str:
     return out + "\n\n" + projection(r)
 
 
+def _base(config: str) -> str:
+    return config.split(" #")[0]
+
+
 def projection(r: dict) -> str:
     """Worker cores and wall time for 1,000,000 articles, from the measured CPU per article:
-    extraction scales with the worker cores, the single writer does not."""
+    extraction scales with the worker cores, the single writer does not; with shards the
+    shard writers (extraction + writing) scale with the cores, the merge does not."""
     import math
 
-    pooled = [run for config, run in r["runs"].items() if config in ("2", "dask")]
+    pooled = [run for config, run in r["runs"].items() if _base(config) in ("2", "dask")]
+    sharded = [run for config, run in r["runs"].items() if _base(config).startswith("shards-")]
     if not pooled:
         return ""
     extract_ms = min(run["worker_cpu_ms_per_article"] for run in pooled)  # the least disturbed
     writer_ms = min(run["writer_cpu_ms_per_article"] for run in pooled)
     ceiling = 1000 / writer_ms
+    if sharded:
+        shard_ms = min(run["worker_cpu_ms_per_article"] for run in sharded)  # extraction + shard writing
+        merge_ms = min(run["writer_cpu_ms_per_article"] for run in sharded)  # routing, copying, merging
+        shard_ceiling = 1000 / merge_ms
     rows = []
     for cores in (2, 4, 8, 16, 32, 64):
         rate = min(cores * 1000 / extract_ms, ceiling)
-        rows.append([cores, f"{rate:,.0f}", f"{1_000_000 / rate / 3600:,.2f} h",
-                     "writer" if rate == ceiling else "workers"])
+        row = [cores, f"{rate:,.0f}", f"{1_000_000 / rate / 3600:,.2f} h", "writer" if rate == ceiling else "workers"]
+        if sharded:
+            # one shard writer per core (at most 8 shards: each adds its cores' worth of extraction)
+            srate = min(cores * 1000 / shard_ms, shard_ceiling)
+            row += [f"{srate:,.0f}", f"{1_000_000 / srate / 3600:,.2f} h", "merge" if srate == shard_ceiling else "shards"]
+        rows.append(row)
     need = math.ceil(1_000_000 * extract_ms / 1000 / 3600)
+    notes = [f"measured: extraction {extract_ms:.1f} CPU ms per article in a worker, the single writer "
+             f"{writer_ms:.2f} CPU ms per article (its ceiling ~{ceiling:,.0f} articles/s on CPU alone); "
+             f"1M in an hour needs {need} worker cores"]
+    header = ["worker cores", "articles/s", "wall time", "bound by"]
+    if sharded:
+        header += ["--shards: articles/s", "wall time", "bound by"]
+        notes.append(f"--shards: extraction + shard writing {shard_ms:.1f} CPU ms per article in the shard writers, "
+                     f"the serial part (route, copy into the shards, merge) {merge_ms:.2f} CPU ms per article in the "
+                     f"command's process (its ceiling ~{shard_ceiling:,.0f} articles/s)")
     return table("1,000,000 articles: worker cores and wall time (from the measured CPU per article)",
-                 ["worker cores", "articles/s", "wall time", "bound by"], rows,
-                 [f"measured: extraction {extract_ms:.1f} CPU ms per article in a worker, the single writer "
-                  f"{writer_ms:.2f} CPU ms per article (its ceiling ~{ceiling:,.0f} articles/s on CPU alone); "
-                  f"1M in an hour needs {need} worker cores"])
+                 header, rows, notes)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,8 @@ _SPEECH_BEFORE = re.compile(
 )
 
 
-_QUOTE_MARK = re.compile(f"[{_QUOTE_CHARS}‘’']")
+_QUOTE_MARK = re.compile(f"[{_QUOTE_CHARS}‘’'«»]")
+_GUILLEMETS = {"«": "“", "»": "”"}  # «Tổ tuần tra nhân dân»: paired as “ ”
 # A name the text introduces: a long quoted name after these is still a name.
 _NAME_BEFORE = re.compile(r"(?:mô hình|mang tên|tên gọi|tên là|với tên|chủ đề|khẩu hiệu)\s*$", re.I)
 _LIST_SEPARATOR = re.compile(r"[,;]\s*$")
@@ -94,6 +95,7 @@ def _pair_quotes(text: str, line_start: int) -> list[Quote]:
     single: int | None = None
     for m in _QUOTE_MARK.finditer(text):
         i, c = m.start(), m.group(0)
+        c = _GUILLEMETS.get(c, c)
         if c in "‘'":
             if c == "'" and not (_single_quote_opens(text, i) or (single is not None and _single_quote_closes(text, i))):
                 continue

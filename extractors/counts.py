@@ -22,12 +22,12 @@ from extractors.base import DocView, in_any, provenance, quotes, semicolon_part,
 from extractors.dates import is_day_month
 from extractors.models import canonical
 from extractors.places import most_specific, scope_of
-from extractors.figures import FIGURE, MAX_UNIT_WORDS, QUALIFIER_BEFORE, UNIT_END, UNIT_STOP, VERB_FIRST, not_a_count
+from extractors.figures import MAX_UNIT_WORDS, QUALIFIER_BEFORE, UNIT_END, UNIT_STOP, VERB_FIRST, figures, not_a_count
 from pipeline.schema import CountFact
 from pipeline.text import parse_number
 
 NAME = "counts"
-VERSION = "3"
+VERSION = "4"
 REQUIRES = ("text", "norm", "sents", "words", "place_mentions", "main_province", "model_quotes")
 ASSIGNS: tuple[str, ...] = ()
 
@@ -47,8 +47,14 @@ def _unit(text: str, spans: list[tuple[int, int]], starts: list[int], end: int, 
         piece = text[max(tok_start, end) : tok_end].strip()
         if not words and piece in ("“", '"') and tok_start < line_end:
             continue  # a quoted unit: 40 “điểm chữa cháy công cộng”
+        if piece == "/" and words and tok_start == last and j + 1 < len(spans) and spans[j + 1][0] == tok_end:
+            continue  # "test/ngày", "mg/l": a rate is one unit (its second part glued on below)
         if tok_start >= line_end or not piece or not any(c.isalpha() for c in piece):
             break
+        if words and text[last:tok_start] == "/" and piece.isalnum():
+            words[-1] += "/" + piece
+            last = tok_end
+            continue
         low = piece.lower()
         if low in UNIT_STOP or (not words and low in VERB_FIRST):
             if not words:
@@ -81,7 +87,7 @@ def extract(doc: Doc) -> list[CountFact]:
     qs = quotes(doc)
     models_by_offset = doc._.model_quotes
     out: list[CountFact] = []
-    for m in FIGURE.finditer(norm):
+    for m in figures(norm):
         s, e = m.start(), m.end()
         raw_num, raw_den, pct = m.group("num"), m.group("den"), m.group("pct")
         line_end = norm.find("\n", e)

@@ -22,7 +22,7 @@ from extractors.figures import reference_before, year_sized_count
 from pipeline.schema import DateFact
 
 NAME = "dates"
-VERSION = "4"
+VERSION = "5"
 REQUIRES = ("text", "norm", "sents", "published")
 ASSIGNS: tuple[str, ...] = ()
 
@@ -64,7 +64,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # (2020- 2023), 2017 - 2022, từ năm 2020 đến năm 2023, năm học 2022-2023
     ("year_range", re.compile(rf"(?<![\d/.,])({_Y})(?:{_DASH})({_Y})(?![\d/])")),
     # 23 và 24/4, 23, 24/4: a day whose month is written with the next one (after a day word)
-    ("day_and", re.compile(rf"(?<![\d/.,-])({_D})(?=\s*(?:,|và)\s*{_D}/({_M})(?![\d/]))")),
+    # (23, 24/8/2010: the year too)
+    ("day_and", re.compile(rf"(?<![\d/.,-])({_D})(?=\s*(?:,|và)\s*{_D}/({_M})(?:/({_Y}))?(?![\d/]))")),
     # 19/5, ngày 15/6: only in a date context (see _day_month_context)
     ("day_month", re.compile(rf"(?<![\d/.,])({_D})/({_M})(?![\d/]|,\d)")),
     # ngày 7.7, sáng 2-8: only after a word that makes it a day (see DAY_WORD_BEFORE)
@@ -190,9 +191,9 @@ def extract(doc: Doc) -> list[DateFact]:
                 s = _QUARTER_WORD.search(text, max(0, s - 6), s).start()
                 value = f"{_iso(g[1], 3 * q - 2)}/{_iso(g[1], 3 * q)}"
             elif kind == "day_and":
-                if published is None or not DAY_WORD_BEFORE.search(text, max(0, s - 14), s):
+                if (published is None and g[2] is None) or not DAY_WORD_BEFORE.search(text, max(0, s - 14), s):
                     continue
-                value = _iso(published.year, g[1], g[0])
+                value = _iso(int(g[2]) if g[2] else published.year, g[1], g[0])
             elif kind == "month_this_year":
                 month_word = _MONTH_WORD.search(text, max(0, s - 8), s)
                 if month_word is None or published is None:

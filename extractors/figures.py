@@ -10,12 +10,13 @@ Kept free of spaCy and underthesea so that a query does not pay their import.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from gazetteer.lexicon import get_lexicon
 from pipeline.text import UPPER, fold
 
 __all__ = [
-    "NUMBER", "FIGURE", "GLUED_UNITS", "QUALIFIERS", "QUALIFIER_BEFORE", "REFERENCE_BEFORE", "reference_before", "PLACE_NAME_AFTER",
+    "NUMBER", "FIGURE", "figures", "GLUED_UNITS", "QUALIFIERS", "QUALIFIER_BEFORE", "REFERENCE_BEFORE", "reference_before", "PLACE_NAME_AFTER",
     "CODE_AFTER", "DURATION_AFTER", "MEASURE_AFTER", "EMERGENCY_NUMBERS", "TIME_OF_DAY_AFTER", "UNIT_STOP", "UNIT_END", "VERB_FIRST", "MAX_UNIT_WORDS",
     "MAGNITUDES",
     "is_code_before", "is_phone", "not_a_count", "year_sized_count", "amount", "unit_key",
@@ -25,13 +26,32 @@ __all__ = [
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 # Measures written glued to their number: "62,5km2", "3,5kg", "120ha".
 GLUED_UNITS = ("km2", "km²", "m2", "m²", "m3", "km", "ha", "kg", "tấn", "cm", "mm", "m", "g", "l")
+_LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
 # a number, a ratio ("13/13") or a percentage, not glued to letters, codes or dates
-# (but glued to a measure)
+# (but glued to a measure, and after a punctuation mark whose space is missing: "72%),297 tin")
 FIGURE = re.compile(
     # (?=\d) first: the engine tries the lookbehinds only where a number starts
-    rf"(?=\d)(?:(?<![\w.,/+\-–])|(?<=[^\W\d_]/))(?P<num>{NUMBER})(?:\s*/\s*(?P<den>{NUMBER}))?(?P<pct>\s*%)?"
-    rf"(?:(?![\w/]|[.,]\d)|(?=(?:{'|'.join(GLUED_UNITS)})(?!\w)))"
+    rf"(?=\d)(?:(?<![\w.,/+\-–])|(?<=[^\W\d_]/)|(?<=[^\w\s][.,])|(?P<glued>(?<=[^\W\d_])))"
+    rf"(?P<num>{NUMBER})(?:\s*/\s*(?P<den>{NUMBER}))?(?P<pct>\s*%)?"
+    rf"(?:(?![\w/]|[.,]\d)|(?=(?:{'|'.join(GLUED_UNITS)})(?!\w))"
+    # a lower-case noun glued to it ("150.000test/ngày", "0,327mg/l"), but not an hour ("18h", "15h10")
+    rf"|(?!h(?![{_LOWER}]))(?=[{_LOWER}]+(?:/[{_LOWER}]+)?(?!\w)))"
 )
+# the word a number is glued to: a Vietnamese syllable whose space was lost ("suất150.000"),
+# not a code ("F0", "H5N1", "covid19")
+_GLUED_WORD = re.compile(rf"(?<![\w])[{_LOWER}]*[{_LOWER[3:]}][{_LOWER}]*$")  # a lower-case letter no ASCII one
+
+
+_GLUED_NOUN = re.compile(rf"[{_LOWER}]")  # "2000m2": a measure, not a year
+
+
+def figures(text: str) -> Iterator[re.Match]:
+    """FIGURE's matches in ``text``, less the numbers glued to a code: the one way counts
+    and ``verify`` find figures."""
+    for m in FIGURE.finditer(text):
+        if m.group("glued") is not None and not _GLUED_WORD.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        yield m
 # hedges written before a figure, longest first when matched
 QUALIFIERS: tuple[str, ...] = (
     "khoảng hơn", "khoảng gần", "gần như", "ít nhất", "không dưới", "không quá", "tối thiểu", "tối đa",
@@ -49,7 +69,7 @@ _REFERENCE_WORDS = (  # case-insensitive, the whole word(s) right before the num
     "chỉ thị", "nghị quyết", "nghị định", "quyết định", "thông tư", "đề án", "công văn", "luật",
     "quốc lộ", "tỉnh lộ", "km", "khu phố", "ấp", "khóm", "khối", "xóm", "thôn", "tiểu khu", "lô", "căn hộ", "covid",
     "hotline", "tổng đài", "điện thoại", "sđt", "đt", "mã", "biển số", "biển kiểm soát", "bks", "tháng", "ngày", "giờ",
-    "lúc", "hôm", "từ ngày", "đến ngày", "trung ương", "mùng", "mồng", "trường cấp",
+    "lúc", "hôm", "từ ngày", "đến ngày", "trung ương", "mùng", "mồng", "trường cấp", "lớp", "phường", "quận",
 )
 _REFERENCE_NAMES = (  # as written, capitalised: a document's or a unit's name
     "Kế hoạch", "Chương trình", "Hướng dẫn", "Thông báo", "Kết luận", "Ban Chỉ đạo", "Tổ", "Đội", "Phòng", "Phường",
@@ -107,7 +127,7 @@ _SERVICE_BEFORE = re.compile(
     re.I,
 )
 # "mùng 1 Tết", "1 Tết": a day, not a count
-_FEAST_AFTER = re.compile(r"\s*Tết\b")
+_FEAST_AFTER = re.compile(r"\s*[Tt]ết\b")
 # After the number, a proper name of two capitalised syllables ("15 Lê Lợi", "2 Tân Lập"): an
 # address or a name, unless it starts with an abbreviation or a counted unit's head ("5 UBND xã",
 # "7 Đồn Biên phòng", "3 Câu lạc bộ").
@@ -204,7 +224,7 @@ def not_a_count(before: str, after: str, raw_num: str, value: int | float, denom
     if isinstance(denominator, int) and 1900 <= denominator <= 2099 and value <= 12:
         return True  # "3/2020" is a month
     if not percent and denominator is None and isinstance(value, int) and 1900 <= value <= 2099 and "." not in raw_num \
-            and not year_sized_count(before, after):
+            and not _GLUED_NOUN.match(after) and not year_sized_count(before, after):
         return True  # a year
     return not percent and bool(DURATION_AFTER.match(after))
 

@@ -38,7 +38,7 @@ from pipeline.schema import ModelFact
 from pipeline.text import fold, parse_number
 
 NAME = "models"
-VERSION = "3"
+VERSION = "4"
 REQUIRES = ("text", "norm", "sents", "words", "place_mentions", "main_province")
 ASSIGNS = ("model_quotes",)
 
@@ -146,7 +146,7 @@ def _first_word(doc: Doc, start: int, end: int) -> str:
             continue
         if s >= end:
             break
-        piece = text[max(s, start) : min(e, end)].strip(" “”\"")
+        piece = text[max(s, start) : min(e, end)].strip(" “”\"«»")
         if piece and piece[0].isalnum():
             return fold(piece)
     return ""

@@ -37,7 +37,7 @@ from pipeline.schema import OfficialFact
 from pipeline.text import fold
 
 NAME = "officials"
-VERSION = "3"
+VERSION = "4"
 REQUIRES = ("text", "norm", "sents", "words")
 ASSIGNS: tuple[str, ...] = ()
 
@@ -63,7 +63,7 @@ _ORG_WORDS = """ban bộ cục sở phòng đội tổ trạm đồn trại vi�
     phó viên tiểu khu khóm xóm làng buôn phum sóc nhân khẩu dục hóa hoá thể thao du lịch khoa nghệ tài chính
     kế hoạch đầu y tế đào ngoại truyền nguyên nông nghiệp thương vận tải ty cổ phần hữu hạn lâm thủy thuỷ lợi sản
     ngân hàng kho bạc thuế hải quan thống kê bưu điện lực tiểu học triển
-    căn cứ sư lữ không binh chủng pháo thiết giáp bệnh khám dược tật nhiệt đới phủ dịch tâm""".split()
+    căn cứ sư lữ không binh chủng pháo thiết giáp bệnh khám dược tật nhiệt đới phủ dịch tâm tàu tạo chức cán""".split()
 
 
 @lru_cache(maxsize=1)
@@ -71,9 +71,11 @@ def _vocab() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
     lex = get_lexicon()
     ranks = "|".join(re.escape(r) for r in sorted(set(lex.ranks.values()), key=len, reverse=True))
     heads = "|".join(re.escape(p) for p in lex.positions)
-    rank_before = re.compile(rf"(?<!\w)(?P<rank>(?i:{ranks}))\s+$")
-    # "nguyên Giám đốc", "cựu Chủ tịch": a former holder's position is a title too
-    position = re.compile(rf"(?:(?:nguyên|cựu)\s+)?(?:(?:{heads})(?!\w)|(?-i:{_SYL}) trưởng(?!\w))", re.I)
+    # "Trung úy chuyên nghiệp", "Thiếu tá QNCN": a professional serviceman's rank
+    rank_before = re.compile(rf"(?<!\w)(?P<rank>(?i:{ranks}))(?:\s+(?i:chuyên nghiệp|QNCN))?\s+$")
+    # "nguyên Giám đốc", "cựu Chủ tịch", "quyền Trưởng phòng": a former or acting holder's
+    # position is a title too
+    position = re.compile(rf"(?:(?:nguyên|cựu|quyền)\s+)?(?:(?:{heads})(?!\w)|(?-i:{_SYL}) trưởng(?!\w))", re.I)
     # unit words ("thị trấn") belong to titles; the syllables of positions do
     # not on their own ("chủ" of "Chủ tịch" would swallow "chủ trì")
     words = set(_ORG_WORDS)
@@ -117,7 +119,10 @@ def _extension(text: str, pos: int, limit: int, org_words: frozenset[str]) -> in
         if w in "-–":
             continue  # "Sở Văn hóa - Thể thao và Du lịch"
         if not w[0].isalnum():
-            return end if w in ",;.:(" and org >= 2 and other <= 2 and last_is_org else None
+            # an organisation's code in parentheses after it vouches for a longer name:
+            # "Đội chỉ huy giao thông và điều khiển đèn tín hiệu giao thông (PC67)"
+            most = 5 if w == "(" and _CODE_IN_PARENS.match(text, m.start()) else 2
+            return end if w in ",;.:(" and org >= 2 and other <= most and last_is_org else None
         stop = w.endswith(".") and w[:-1].isalnum() and not _abbreviation_dot(text, m)
         if w.endswith(".") and not stop:
             w = w[:-1]  # "TP. HCM": the abbreviation goes on
@@ -163,6 +168,7 @@ def _title_span(text: str, start: int, limit: int, *, after_name: bool = False) 
     _, position, org_words = _vocab()
     first = last = None
     pos, n = start, 0
+    place = 0  # 1: the last word was a unit word; 2: inside the name after it ("TP Đà Nẵng")
     while n < _MAX_TITLE_WORDS:
         m = _WORD.search(text, pos, limit)
         if m is not None and m.group(0) in ("-", "–") and first is not None:
@@ -178,10 +184,15 @@ def _title_span(text: str, start: int, limit: int, *, after_name: bool = False) 
         nxt = _WORD.match(text, m.end() + 1) if text[m.end() : m.end() + 1] == " " else None
         if not head and nxt and f"{word.lower()} {nxt.group(0).lower()}" in _STOP_PAIRS:
             break  # "… xã Quế Thọ thông tin thêm": "thông" is no part of the title here
+        if place == 2 and word[0].islower() and word.lower() not in _UNIT_SYLLABLES and not head:
+            break  # "Giám đốc Sở Y tế TP Đà Nẵng tham mưu …": the place's name ends the title
+        place = 1 if word.lower().rstrip(".") in _UNIT_SYLLABLES else (2 if place and word[0].isupper() else 0)
         if head:
             end = head.end()
-        elif word[0].islower() and word.lower() not in org_words \
-                and not (nxt and f"{word.lower()} {nxt.group(0).lower()}" in _ORG_COMPOUNDS):
+        elif word[0].islower() and word.lower().rstrip(".") not in org_words \
+                and not (nxt and f"{word.lower()} {nxt.group(0).lower()}" in _ORG_COMPOUNDS) \
+                and not (word == "của" and after_name and first is not None and nxt and nxt.group(0)[0].isupper()):
+            # ("Giám đốc tài chính của CTCP Tập đoàn …": "của" before a name goes on)
             if _UNIT_WORD_BEFORE.search(text, max(start, m.start() - 12), m.start()) and re.match(
                     rf"\s+{_SYL}", text[m.end() : m.end() + 3]):
                 end = m.end()  # "tỉnh long An": a name written with a lower-case syllable
@@ -204,6 +215,10 @@ def _title_span(text: str, start: int, limit: int, *, after_name: bool = False) 
     return first, last - (len(trailing.group(0)) if trailing else 0)
 
 
+# the words of unit words ("thị trấn", "TP"): after one, a capitalised run is a place's name
+_UNIT_SYLLABLES = frozenset(w for k in KINDS for w in k.split()) | frozenset({"tp", "tx", "tt"})
+
+
 # What may follow a position after a comma and belongs to it: its organisation
 # ("Trưởng phòng PV28, Công an tỉnh X") or its address ("Tổ trưởng Tổ … số 23, ấp A, xã B").
 _ORG_OR_UNIT = re.compile(
@@ -214,13 +229,18 @@ _ORG_OR_UNIT = re.compile(
     r"(?i:ấp|thôn|bản|xóm|khu phố|tổ dân phố|xã|phường|thị trấn|huyện|quận|thị xã|tỉnh|thành phố))(?!\w)"
 )
 _PAREN_ORG = re.compile(r"\s*\(([^()]{2,60})\)")
+# an organisation's code or abbreviation in parentheses: "(PC67)", "(LĐ-TB&XH)", "(BĐBP)"
+_CODE = r"\(\s*[A-ZĐ][A-ZĐ0-9&\-]+\s*\)"
+_CODE_IN_PARENS = re.compile(_CODE)
+_CODE_BEFORE = re.compile(_CODE + r"\s*$")
 
 
 def _with_paren(text: str, span: tuple[int, int], limit: int) -> tuple[int, int]:
     """"Phó Cục trưởng Cục X (Bộ Công an)", "Trưởng Công an huyện Thọ Xuân (Thanh Hóa)",
     "… phường 1 (TP. Vĩnh Long)": the organisation or place in parentheses belongs to the title."""
     m = _PAREN_ORG.match(text, span[1], limit)
-    if m and (_ORG_OR_UNIT.match(inner := m.group(1).strip()) or _names_a_larger_unit(inner)):
+    if m and (_ORG_OR_UNIT.match(inner := m.group(1).strip()) or _names_a_larger_unit(inner)
+              or _CODE_IN_PARENS.fullmatch(m.group(0).strip())):
         return span[0], m.end()
     return span
 
@@ -230,26 +250,48 @@ def _names_a_larger_unit(name: str) -> bool:
     return any(u.level in ("tỉnh", "huyện") for u in get_gazetteer().lookup(name))
 
 
+# what joins a name to the position written after it: ", ", " - ", ": - ", "(34 tuổi, ", "(62 tuổi) - ", and
+# an appointment ("… vừa được bổ nhiệm làm Trưởng phòng …")
+_TITLE_GLUE = re.compile(
+    r"\s*(?:,|:\s*[-–]?|\s[-–]\s|\(\s*(?:SN\s*)?\d{1,4}(?:\s*tuổi)?\s*(?:,|\)\s*(?:,|[-–]))"
+    r"|\s(?:vừa\s+|đã\s+|mới\s+)?được\s+(?:bổ nhiệm|điều động|bầu|giao|phân công)"
+    r"(?:\s+(?:giữ chức(?: vụ)?|làm|là|vào chức(?: vụ)?))?(?=\s))\s*"
+)
+
+
 def _titles_after(text: str, pos: int, limit: int) -> list[tuple[int, int]]:
     """", Phó Giám đốc Công an tỉnh X, Ủy viên …": the span of every comma-separated position."""
     _, position, _ = _vocab()
     spans: list[tuple[int, int]] = []
     end = pos
     while True:
-        comma = re.match(r"\s*(?:,|\s[-–]\s)\s*", text[end:limit])
+        comma = _TITLE_GLUE.match(text[end:limit])
         if not comma:
             break
         at = end + comma.end()
         if not (position.match(text, at) or (spans and _ORG_OR_UNIT.match(text, at))):
             break
         span = _title_span(text, at, limit, after_name=True)
-        if span is None:
-            break
+        if span is None or _names_a_person(text, span):
+            break  # ", nguyên Tổng Bí thư Đỗ Mười": the next person, with his own title
         span = _with_paren(text, span, limit)
         span = _with_province(text, span, limit)
         spans.append(span)
         end = span[1]
     return spans
+
+
+# a personal name right after a position, ending a clause: "… Tổng Bí thư Đỗ Mười,"
+_PERSON_AFTER_HEAD = re.compile(rf"\s+({_PERSON})(?=\s*(?:[,;.:)]|và(?!\w)|$))")
+
+
+def _names_a_person(text: str, span: tuple[int, int]) -> bool:
+    _, position, _ = _vocab()
+    for head in position.finditer(text, span[0], span[1]):
+        p = _PERSON_AFTER_HEAD.match(text, head.end(), span[1] + 1)
+        if p and _looks_like_person(p.group(1)):
+            return True
+    return False
 
 
 # the unit a title ends on, and ", Province" after it: "… Công an huyện Cần Giuộc, Long An"
@@ -327,9 +369,11 @@ def _title_before(text: str, clause_start: int, name_start: int) -> tuple[int, i
             # "Chủ tịch UBND xã ông Nguyễn Văn A": the honorific is no part of the title
             between = between[: between.rstrip().rfind(" ") + 1]
             words = words[:-1]
-        if not words or len(words) > 15 or _TITLE_PUNCTUATION.search(_ABBREVIATION_DOTS.sub("", between)):
+        # an organisation's code in parentheses may sit between: "… quốc gia (UBATGTQG) Hồ Nghĩa Dũng"
+        bare = _CODE_IN_PARENS.sub("", _ABBREVIATION_DOTS.sub("", between))
+        if not words or len(words) > 15 or _TITLE_PUNCTUATION.search(bare):
             continue
-        if not _inside_a_title(position.sub(" ", between).split(), org_words, position):
+        if not _inside_a_title(position.sub(" ", _CODE_IN_PARENS.sub(" ", between)).split(), org_words, position):
             continue
         if any(_looks_like_person(p.group(0)) and not position.match(between, p.start())
                for p in _PERSON_RE.finditer(between)):
@@ -371,11 +415,11 @@ def extract(doc: Doc) -> list[OfficialFact]:
             # what comes before the rank (or the name): a position, an honorific
             head_end = lead_start + rank_m.start() if rank_m else ns
             after = _titles_after(norm, ne, s_end)
-            clause_start = max([s_start] + [norm.rfind(c, s_start, head_end) + 1 for c in ",;:("])
+            clause_start = _clause_start(norm, s_start, head_end)
             before = _title_before(norm, clause_start, head_end)
             if before is None and rank_m and norm[clause_start - 1 : clause_start] == ",":
                 comma = clause_start - 1
-                prev_start = max([s_start] + [norm.rfind(c, s_start, comma) + 1 for c in ",;:("])
+                prev_start = _clause_start(norm, s_start, comma)
                 before = _title_before(norm, prev_start, comma)
             if before is not None:
                 before = _chained_before(norm, s_start, before)
@@ -403,6 +447,15 @@ def extract(doc: Doc) -> list[OfficialFact]:
     return sorted(people.values(), key=lambda f: f.start)
 
 
+def _clause_start(norm: str, s_start: int, end: int) -> int:
+    """Where the clause before ``end`` begins: after the last ",;:(" of the sentence, but
+    not inside an organisation's code in parentheses right before ``end`` ("(UBATGTQG)")."""
+    code = _CODE_BEFORE.search(norm, max(s_start, end - 30), end)
+    if code:
+        end = code.start()
+    return max([s_start] + [norm.rfind(c, s_start, end) + 1 for c in ",;:("])
+
+
 _MAX_CHAINED = 4  # positions before one name; bounds the walk back on a pathological sentence
 
 
@@ -414,7 +467,7 @@ def _chained_before(norm: str, s_start: int, span: tuple[int, int]) -> tuple[int
         if norm[start - 2 : start] != ", ":
             break
         comma = start - 2
-        prev_start = max([s_start] + [norm.rfind(c, s_start, comma) + 1 for c in ",;:("])
+        prev_start = _clause_start(norm, s_start, comma)
         while prev_start < comma and norm[prev_start].isspace():
             prev_start += 1
         prev = _title_before(norm, prev_start, comma)

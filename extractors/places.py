@@ -33,13 +33,14 @@ from spacy.tokens import Doc
 
 from extractors.base import UPPER, lower_norm, provenance, view
 from gazetteer import Unit, get_gazetteer, name_key
+from gazetteer.former import spelling
 from gazetteer.history import name_on, written_keys
 from gazetteer.lexicon import get_lexicon
 from pipeline.schema import PlaceFact
 from pipeline.text import fold
 
 NAME = "places"
-VERSION = "3"
+VERSION = "8"
 REQUIRES = ("text", "norm", "published")
 ASSIGNS = ("place_mentions", "main_province")
 
@@ -60,10 +61,19 @@ UNIT_WORDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "thị trấn": ("xã", ("thị trấn",)),
     "tt": ("xã", ("thị trấn",)),
     "đặc khu": ("xã", ("đặc khu",)),
+    # the police of a unit, abbreviated in police reports: "CAQ Thanh Xuân", "CAH Lý Sơn"
+    "caq": ("huyện", ("quận",)),
+    "cah": ("huyện", ("huyện",)),
+    "catx": ("huyện", ("thị xã",)),
+    "catp": ("?", ("thành phố",)),
+    "cax": ("xã", ("xã",)),
+    "cap": ("xã", ("phường",)),
 }
 # Abbreviations that also start other things (initials "H. Nam"): a name after them
 # must be a known unit of that level.
 _ABBREVIATED = frozenset({"h", "q", "p", "tt"})
+# "CAQ", "CATP": a name after them must be a known unit too
+_POLICE_OF = frozenset({"caq", "cah", "catx", "catp", "cax", "cap"})
 # A syllable of a unit's name: "Cư M'gar", "Đắk R'Lấp" keep their apostrophe.
 _SYL = rf"[{UPPER}][\w'’]*"
 _SP = r"[^\S\n]"  # a space that is not a line break: a name never runs across lines
@@ -77,14 +87,15 @@ def _descriptors() -> str:
 
 
 _UNIT_MENTION = re.compile(
-    r"(?<![\wÀ-ỹ'’.])(?P<unit>(?i:thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|phường|xã)|TP\.?|Tp\.?|TX\.?|TT\.|H\.|Q\.|P\.)"
+    r"(?<![\wÀ-ỹ'’.])(?P<unit>(?i:thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|phường|xã)|TP\.?|Tp\.?|TX\.?|TT\.|H\.|Q\.|P\."
+    r"|CATP|CATX|CA[QHXP](?=\s))"
     rf"{_SP}*(?:(?P<desc>(?i:{_descriptors()})){_SP}+)?"
     # a name, or one written with a lower-case first syllable ("tỉnh long An")
     rf"(?:(?P<name>{_NAME})|(?P<lname>[a-zà-ỹđ]+{_SP}{_SYL}(?:{_SP}{_SYL}){{0,3}}))"
 )
 # Where a unit word may start, found in the lower-cased text (fast); _UNIT_MENTION is
 # then matched there in the text as written.
-_UNIT_WORD_LOWER = re.compile(r"(?:thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|phường|xã|tp|tx|tt\.|h\.|q\.|p\.)")
+_UNIT_WORD_LOWER = re.compile(r"(?:thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|phường|xã|tp|tx|tt\.|h\.|q\.|p\.|ca[qhxpt])")
 # capitalised syllables joined by spaces or dashes ("Thừa Thiên – Huế", "Thừa Thiên-Huế")
 _CAP_RUN = re.compile(rf"(?<![\wÀ-ỹ'’]){_SYL}(?:(?:{_SP}|[-–])+{_SYL})+")
 _PAREN = re.compile(rf"{_SP}*\(\s*(?P<name>{_SYL}(?:\s+{_SYL}){{0,3}})\s*\)")
@@ -151,7 +162,7 @@ def _unit_word_mentions(doc: Doc) -> list[Mention]:
         if 0 < n < len(words) and words[n] in _NAME_SUFFIXES and not strict_word(m):
             n, found = 0, []  # "xã Hòa Phong Tây": not "Hòa Phong", a commune the table lacks
         # an abbreviation, a descriptive word, a lower-case syllable: only a known unit
-        strict = word in _ABBREVIATED or m.group("desc") or group == "lname"
+        strict = word in _ABBREVIATED or word in _POLICE_OF or m.group("desc") or group == "lname"
         if word in _ABBREVIATED and re.search(rf"{_SYL}{_SP}*$", norm[max(0, m.start() - 12) : m.start()]):
             continue  # "Nguyễn H. Nam": an initial inside a person's name
         if n == 0:
@@ -173,12 +184,13 @@ def _unit_word_mentions(doc: Doc) -> list[Mention]:
         if level == "?":
             levels = {u.level for u in found}
             level = levels.pop() if len(levels) == 1 else "?"
-        mention = Mention(m.start(), name_end, text[name_start:name_end], level, kinds, word, found)
+        kind_word = kinds[0] if word in _POLICE_OF else word  # "CAQ Thanh Xuân": a quận
+        mention = Mention(m.start(), name_end, text[name_start:name_end], level, kinds, kind_word, found)
         listed = [mention, *_listed_after(doc, mention)]
         paren = _PAREN.match(norm, listed[-1].end)
         if paren:  # "xã A, B và C (huyện D)": D holds them all
             for x in listed:
-                x.parent_hint = fold(paren.group("name"))
+                x.parent_hint = _hint(paren.group("name"))
         mentions.extend(listed)
     _share_parent_hints(norm, mentions)
     return mentions
@@ -189,10 +201,19 @@ _NAME_SUFFIXES = frozenset("Đông Tây Nam Bắc Trung Thượng Hạ A B C".sp
 
 
 def strict_word(m: re.Match) -> bool:
-    return fold(m.group("unit")).rstrip(".") in _ABBREVIATED or bool(m.group("desc")) or not m.group("name")
+    word = fold(m.group("unit")).rstrip(".")
+    return word in _ABBREVIATED or word in _POLICE_OF or bool(m.group("desc")) or not m.group("name")
 
 
 _LIST_GLUE = re.compile(rf"{_SP}*(?:,|và|,{_SP}*và){_SP}*$")
+
+
+# a unit word before the name in parentheses: "(TP Phủ Lý)", "(Thị xã Hoàng Mai)"
+_HINT_WORD = re.compile(r"^(?:(?:tp|tx|h|q)\.?|thành phố|thị xã|huyện|quận)\s+(?=\S)")
+
+
+def _hint(name: str) -> str:
+    return _HINT_WORD.sub("", fold(name), count=1)
 
 
 def _share_parent_hints(norm: str, mentions: list[Mention]) -> None:
@@ -204,7 +225,7 @@ def _share_parent_hints(norm: str, mentions: list[Mention]) -> None:
             prev.parent_hint = cur.parent_hint
 
 
-_LIST_NEXT = re.compile(rf"{_SP}*(?:,|và|,{_SP}*và){_SP}*(?P<name>{_SYL}(?:{_SP}+{_SYL}){{0,3}}(?:{_SP}\d{{1,2}}\b)?)")
+_LIST_NEXT = re.compile(rf"{_SP}*(?:,|và|,{_SP}*và|(?P<dash>[-–])){_SP}*(?P<name>{_SYL}(?:{_SP}+{_SYL}){{0,3}}(?:{_SP}\d{{1,2}}\b)?)")
 
 
 def _listed_after(doc: Doc, first: Mention) -> list[Mention]:
@@ -231,6 +252,8 @@ def _listed_after(doc: Doc, first: Mention) -> list[Mention]:
             out.append(parent)
             end, previous = e, parent
             continue
+        if m.group("dash"):
+            break  # after a dash only the unit's district or province: "thị trấn Nếnh - Việt Yên"
         n, found = _longest_known(words, first.level, first.kinds)
         if n == 0 or first.level not in ("xã", "huyện") or previous is not first and previous.level != first.level:
             break
@@ -507,7 +530,20 @@ def _find_mentions(doc: Doc, published: date | None) -> tuple[list[Mention], str
     if era == "legacy":  # districts were abolished by the reform
         mentions += _bare_district_mentions(doc, mentions, taken)
     mentions.sort(key=lambda x: x.start)
-    return mentions, era
+    abroad = _abroad_after()
+    norm = view(doc).norm
+    return [m for m in mentions if not abroad.match(norm, m.end)], era
+
+
+@lru_cache(maxsize=1)
+def _abroad_after() -> re.Pattern[str]:
+    """A country written right after a place, alone or after a unit of its own: "thị trấn
+    Hà Khẩu, tỉnh Vân Nam (Trung Quốc)", "tỉnh Champasak, Lào": the place is abroad."""
+    countries = "|".join(re.escape(c) for c in get_lexicon().countries)
+    return re.compile(
+        rf"(?:{_SP}*,{_SP}*(?i:tỉnh|thành phố|huyện|bang)?{_SP}*{_SYL}(?:{_SP}+{_SYL}){{0,3}})?"
+        rf"{_SP}*(?:,|\(|-|–){_SP}*(?:{countries})(?![\w'’])"
+    )
 
 
 # "tại Cần Giờ", "đến Nha Trang, Đà Lạt, Vũng Tàu": district-level units named bare after a
@@ -625,7 +661,8 @@ def _resolve(norm: str, mentions: list[Mention], published: date | None, era: st
             province = _province_in_era(u, era)
             score = votes.get(province, 0.0) + (2.0 if province == main else 0.0)
             ancestors = gaz.ancestors(u)
-            if any(fold(a.name) in named for a in ancestors if a.level == "huyện"):
+            # (a district named as the unit itself is not written beside it: "xã Mường Lát")
+            if any(fold(a.name) in named and fold(a.name) != fold(m.name) for a in ancestors if a.level == "huyện"):
                 score += 5.0
             if m.parent_hint and any(fold(a.name) == m.parent_hint for a in ancestors):
                 score += 8.0
@@ -648,6 +685,13 @@ def _resolve(norm: str, mentions: list[Mention], published: date | None, era: st
             # "xã Phú Bình, huyện Phú Tân, tỉnh Cà Mau": the address names the province; a
             # namesake elsewhere is not this commune (one the table lost)
             best = None
+        district = next((codes for codes, _ in chains.get(i, ()) if codes), None) if m.level == "xã" else None
+        if best is not None and district and not any(a.code in district for a in gaz.ancestors(best)):
+            # "phường Phố Mới (thành phố Lào Cai)": the district written with it holds no namesake
+            # found: a commune the table lost, in that district's province
+            best = None
+            provinces = {_province_in_era(gaz.get(c), era) for c in district}
+            written_in = written_in or (frozenset(provinces) if len(provinces) == 1 else None)
         m.unit = best
         if best is not None:
             m.province = _province_in_era(best, era)
@@ -766,11 +810,12 @@ def display_name(u: Unit | None, m: Mention) -> str:
     word in it: for "Phường 1" the proper name is "1", as written."""
     if u is None or fold(u.name).split()[0] in {w for k in UNIT_WORDS for w in k.split()}:
         return m.name
+    name = u.name
     if u.level == "tỉnh" and m.province and fold(m.province) != fold(u.name):
-        return m.province  # as named then: Thừa Thiên Huế in a 2023 article
-    if name_key(m.name) == name_key(u.name) != fold(m.name) and m.name[:1].isupper():
-        return m.name  # dashes as written: "Phan Rang-Tháp Chàm"
-    return u.name
+        name = m.province  # as named then: Thừa Thiên Huế in a 2023 article
+    if m.name[:1].isupper() and fold(m.name) != fold(name) and spelling(m.name) == spelling(name):
+        return m.name  # dashes and spelling as written: "Phan Rang-Tháp Chàm", "Thừa Thiên - Huế", "Đăk Nông"
+    return name
 
 
 def scope_of(doc: Doc, mention: "Mention | None") -> tuple[str | None, str | None]:

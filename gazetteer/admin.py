@@ -17,7 +17,8 @@ Codes are unique across eras: ``"L:01"`` / ``"L:001"`` / ``"L:00001"`` are a
 legacy province / district / commune (2, 3 and 5 digits, the GSO codes) and
 ``"N:01"`` / ``"N:00004"`` a 2025 province / commune.  The GSO reuses numbers
 across eras (legacy ward 00004 and 2025 ward 00004 are different units), hence
-the prefix.
+the prefix.  ``"F:"`` marks a legacy unit merged away before the reform
+(:mod:`gazetteer.former`).
 
 Data quirks handled here (see also the tests):
 
@@ -48,6 +49,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from gazetteer.former import PREFIX as FORMER
+from gazetteer.former import data_files as former_data_files
+from gazetteer.former import former_units
 from pipeline.text import fold
 
 __all__ = [
@@ -72,7 +76,7 @@ ERAS: tuple[str, ...] = ("legacy", "2025")
 class Unit:
     """One administrative unit of one era."""
 
-    code: str                 # "L:01", "L:001", "L:00001", "N:01", "N:00004"
+    code: str                 # "L:01", "L:001", "L:00001", "N:01", "N:00004", "F:13288" (gazetteer.former)
     name: str                 # short proper name with diacritics: "Bình Lục", "Phường 1"
     full_name: str            # "Huyện Bình Lục"
     level: str                # "tỉnh" | "huyện" | "xã"
@@ -142,8 +146,8 @@ _LEVEL_ORDER = {lvl: i for i, lvl in enumerate(LEVELS)}
 _ERA_ORDER = {era: i for i, era in enumerate(ERAS)}
 
 
-def _sort_key(unit: Unit) -> tuple[int, int, str]:
-    return (_ERA_ORDER[unit.era], _LEVEL_ORDER[unit.level], unit.code)
+def _sort_key(unit: Unit) -> tuple[int, int, bool, str]:
+    return (_ERA_ORDER[unit.era], _LEVEL_ORDER[unit.level], unit.code.startswith(FORMER), unit.code)
 
 
 def _kind_of(full_name: str, type_column: str | None) -> str:
@@ -184,7 +188,15 @@ def _variants(name: str) -> list[str]:
         out += [name.replace(" - ", "-"), name.replace(" - ", " ")]
     if name[-1].isdigit() and not name[-2].isdigit() and name[-2] == " ":
         out.append(f"{name[:-1]}0{name[-1]}")            # "Phường 1" -> "Phường 01"
-    return out
+    if _DAK.search(name) or "'" in name:
+        # the Central Highlands' names as the press spells them: "Đăk Nông", "Đắc Lắk", "Đăk Rlấp"
+        for dak in ("Đắk", "Đăk", "Đắc", "Đak"):
+            spelt = _DAK.sub(dak, name)
+            out += [v for v in (spelt, spelt.replace("'", "").replace("’", "")) if v != name]
+    return list(dict.fromkeys(out))
+
+
+_DAK = re.compile(r"(?<!\w)(?:Đắk|Đăk|Đắc|Đak)(?!\w)")
 
 
 # ----------------------------------------------------------------------- loading
@@ -253,7 +265,7 @@ class _Builder:
         if bare is not None:          # bare numbers: lookup only, too ambiguous to match in text
             keys.add(name_key(bare))
         surfaces = [folded]
-        if aliases or " - " in folded or folded[-1].isdigit():
+        if aliases or " - " in folded or folded[-1].isdigit() or "đ" in folded or "'" in folded:
             surfaces += [fold(v) for v in _variants(unit.name)]
             for alias in aliases:
                 surfaces += [fold(alias), *(fold(v) for v in _variants(alias))]
@@ -339,6 +351,16 @@ class Gazetteer:
             b.add(Unit(f"L:{w_code}", name, full, "xã", kind, "legacy", district.province_code,
                        district.province, district.code, district.name, lat, lon,
                        district.province_2025), district.code, bare)
+
+        # Units the 2023–2025 mergers dissolved (gazetteer.former), after the current ones.
+        current = {code: (u.name, b.parents[code]) for code, u in b.units.items() if u.era == "legacy"}
+        for level, code, full, short, parent_code in former_units(current):
+            parent = b.units[parent_code]
+            kind = _kind_of(full, None)
+            name, full, bare = _names(short, kind)
+            district = (parent.code, parent.name) if level == "xã" else (None, None)
+            b.add(Unit(code, name, full, level, kind, "legacy", parent.province_code, parent.province, *district,
+                       parent.lat, parent.lon, parent.province_2025), parent.code, bare)
 
         # 2025 provinces and communes.
         for p_code, p_full, p_short, lat, lon, _ in rows["new_provinces"]:
@@ -475,6 +497,7 @@ def get_gazetteer() -> Gazetteer:
 
     here = Path(__file__).resolve().parent
     source = data_dir()
-    inputs = [source / "dataset.db", source / "converter_2025.json", *sorted((here / "data").glob("*"))]
+    inputs = [source / "dataset.db", source / "converter_2025.json", *former_data_files(),
+              *sorted((here / "data").glob("*"))]
     code = [*sorted(here.glob("*.py")), Path(sys.modules[fold.__module__].__file__)]  # fold: pipeline/text.py
     return prebuilt.load("gazetteer", Gazetteer.load, inputs, code)

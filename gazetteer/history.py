@@ -43,11 +43,13 @@ def written_keys(names: Iterable[str]) -> frozenset[str]:
 
 
 def name_on(code: str, name: str, day: date | None, written: Collection[str] = frozenset()) -> str:
-    """The name of unit ``code`` (``name`` in the table) on ``day``; when the day is
-    unknown, a former name the article itself writes (``written``: :func:`written_keys`)."""
+    """The name of unit ``code`` (``name`` in the table) on ``day``.  When the day is
+    unknown: the name the article itself writes (``written``: :func:`written_keys`), else
+    the former name, borne far longer before the table was drawn up than the late one
+    (Thừa Thiên Huế from 1976 to 2024, Huế for the last six months)."""
     for since, former in _former().get(code, ()):
         if day is not None and day < since:
             return former
-        if day is None and _key(former) in written:
+        if day is None and (_key(former) in written or _key(name) not in written):
             return former
     return name

@@ -1,5 +1,5 @@
 """Word lists the extractors share: ranks, positions, honorifics, surnames, abbreviations,
-words written between a unit word and its name.
+words written between a unit word and its name, countries.
 
 They live as plain files in ``gazetteer/data`` so that a reviewer can read and
 extend them without touching code.  Every entry is also indexed by ``fold`` so
@@ -31,6 +31,7 @@ class Lexicon:
     surnames: frozenset[str]  # folded
     abbreviations: dict[str, str]  # as written (upper case) -> expansion
     unit_descriptors: tuple[str, ...] = ()  # "biên giới" in "huyện biên giới Sốp Cộp", longest first
+    countries: tuple[str, ...] = ()  # as written, longest first
 
     def expand(self, text: str) -> str:
         """Replace known abbreviations by their expansion, word by word."""
@@ -58,4 +59,5 @@ def get_lexicon() -> Lexicon:
         surnames=frozenset(fold(s) for s in _lines("surnames.txt")),
         abbreviations=abbreviations,
         unit_descriptors=tuple(sorted({d.strip() for d in _lines("unit_descriptors.txt")}, key=len, reverse=True)),
+        countries=tuple(sorted({c.strip() for c in _lines("countries.txt")}, key=len, reverse=True)),
     )

@@ -138,6 +138,9 @@ def test_a_quarter_a_month_of_this_year_and_a_day_written_with_the_next(facts_of
     assert [d.value for d in f.dates] == ["2023-04/2023-06", "2023-10/2023-12"]
     f = facts_of("Vào tháng 11 vừa qua, trong 2 ngày 8 và 9/12, đoàn đã làm việc với 3 xã.", published=date(2024, 12, 20))
     assert [d.value for d in f.dates] == ["2024-11", "2024-12-08", "2024-12-09"]
+    # with its year written after the last day, an undated article too
+    f = facts_of("Vụ gây rối xảy ra vào ngày 23, 24/8/2010 tại mỏ.")
+    assert [d.value for d in f.dates] == ["2010-08-23", "2010-08-24"]
     f = facts_of("Hồ tôm rộng 3000m2 của gia đình được bảo vệ, năm 2023 không mất cắp.")
     assert [d.value for d in f.dates] == ["2023"]
 
@@ -332,6 +335,22 @@ def test_two_counts_across_a_slash_a_distance_and_abbreviated_units(facts_of):
     assert counts(f) == [(13, None, "vụ", None), (15, None, "đối", None), (15, None, "km", None),
                          (5, None, "UBND", None), (3, None, "CSGT", None), (7, None, "Đồn", None),
                          (2000, None, "người", "hơn"), (113, None, "vụ", None)]
+
+
+def test_numbers_whose_space_was_lost_still_count(facts_of):
+    # real pages lose spaces: after punctuation, between a word and a number, before the unit
+    f = facts_of("Đã tiếp nhận 764 tin (chiếm 72%),297 tin đang xử lý; hồ rộng 2000m2; vượt 0,327mg/l khí thở; "
+                 "đạt công suất150.000test/ngày, 300 người/km2.")
+    assert [(c.value, c.unit.split()[0]) for c in f.counts] == [
+        (764, "tin"), (72, "%"), (297, "tin"), (2000, "m2"), (0.327, "mg/l"), (150000, "test/ngày"),
+        (300, "người/km2")]
+
+
+@pytest.mark.parametrize("text", ["Bệnh nhân F0 và covid19 tại khu H5N1.", "Lúc 18h, đến 15h10 thì về.", "Đội tuyển U23 Malaysia và Ư23 đến.",
+                                  "Đêm 29 tết, em học lớp 6 Trường cấp II, Công an phường 1 thường xuyên tuần tra.",
+                                  "Năm 2019,2020 và mạng 5G."])
+def test_numbers_glued_to_codes_and_hours_are_no_counts(facts_of, text):
+    assert counts(facts_of(text)) == []
 
 
 def test_periods_across_months_take_the_last_days_year(facts_of):

@@ -24,8 +24,9 @@ def g() -> Gazetteer:
     return get_gazetteer()
 
 
-def units(g: Gazetteer, era: str, level: str) -> list[Unit]:
-    return [u for u in g if u.era == era and u.level == level]
+def units(g: Gazetteer, era: str, level: str, former: bool = False) -> list[Unit]:
+    """The units of one era and level: those of the tables, or (``former``) those merged away."""
+    return [u for u in g if u.era == era and u.level == level and u.code.startswith("F:") == former]
 
 
 def one(found: list[Unit]) -> Unit:
@@ -56,7 +57,10 @@ def test_counts(g):
     assert len(units(g, "legacy", "xã")) == 10_035
     assert len(units(g, "2025", "tỉnh")) == 34
     assert len(units(g, "2025", "xã")) == 3_321
-    assert len(g) == 63 + 696 + 10_035 + 34 + 3_321
+    # merged away in 2023–2025 (gazetteer.former): communes and a dozen districts
+    former = len(units(g, "legacy", "huyện", True)) + len(units(g, "legacy", "xã", True))
+    assert 500 < former < 1_000 and 10 <= len(units(g, "legacy", "huyện", True)) <= 20
+    assert len(g) == 63 + 696 + 10_035 + 34 + 3_321 + former
     assert len(g.provinces()) == 63
     assert len(g.provinces(era="2025")) == 34
     assert len(g.provinces(era=None)) == 97
@@ -96,7 +100,7 @@ def test_unit_fields_are_consistent(g):
         codes.add(u.code)
         assert u.level in LEVELS and u.kind in KINDS and u.era in ("legacy", "2025")
         prefix, _, digits = u.code.partition(":")
-        assert prefix == ("L" if u.era == "legacy" else "N")
+        assert prefix in (("L", "F") if u.era == "legacy" else ("N",))
         assert len(digits) == {"tỉnh": 2, "huyện": 3, "xã": 5}[u.level]
         assert u.name and u.name == u.name.strip() and "(" not in u.name
         assert unicodedata.is_normalized("NFC", u.name)
@@ -226,7 +230,8 @@ def test_numbered_units(g):
     assert (q3.name, q3.full_name, q3.kind, q3.province) == ("Quận 3", "Quận 3", "quận", "Hồ Chí Minh")
     assert g.lookup("Q.3") == [q3] == g.lookup("Q3") == g.lookup("quận 03") == g.lookup("3", kind="quận")
     p1 = g.lookup("Phường 1")
-    assert len(p1) == 33 and all(u.kind == "phường" and u.name == "Phường 1" for u in p1)
+    assert len([u for u in p1 if not u.code.startswith("F:")]) == 33
+    assert all(u.kind == "phường" and u.name == "Phường 1" for u in p1)
     assert g.lookup("1", kind="phường") == p1 == g.lookup("P.1") == g.lookup("Phường 01")
     assert {u.code for u in g.lookup("1")} == {u.code for u in p1} | {"L:760"}   # + Quận 1
     # Phú Nhuận's "Phường 5" and "Phường 15" are typed "Xã" in the source.
@@ -300,8 +305,11 @@ def test_hierarchy(g):
 
 
 def test_children_cover_everything(g):
-    assert sum(len(g.children(p)) for p in g.provinces()) == 696
-    assert sum(len(g.children(d)) for d in g if d.level == "huyện") == 10_035
+    def current(units):
+        return [u for u in units if not u.code.startswith("F:")]
+
+    assert sum(len(current(g.children(p))) for p in g.provinces()) == 696
+    assert sum(len(current(g.children(d))) for d in current(g) if d.level == "huyện") == 10_035
     assert sum(len(g.children(p)) for p in g.provinces(era="2025")) == 3_321
 
 
@@ -371,3 +379,21 @@ def test_rows_and_tsv(g, tmp_path):
         written = list(csv.DictReader(fh, delimiter="\t"))
     assert len(written) == len(rows)
     assert written[0]["code"] == rows[0]["code"]
+
+
+# ------------------------------------------------------------ former units
+
+def test_units_merged_away_before_the_reform_are_kept_after_the_current_ones(g):
+    from gazetteer.former import spelling
+
+    bong_khe = one(g.lookup("Bồng Khê"))
+    assert bong_khe.code.startswith("F:") and bong_khe.era == "legacy" and bong_khe.level == "xã"
+    assert (bong_khe.district, bong_khe.province, bong_khe.province_2025) == ("Con Cuông", "Nghệ An", "Nghệ An")
+    assert g.parent(bong_khe).name == "Con Cuông" and bong_khe in g.children(g.parent(bong_khe))
+    # a district merged away holds its communes; a name both a current and a former unit
+    # bear lists the current one first
+    ngu_lao = g.lookup("Ngũ Lão", level="xã")
+    assert [u.code[:2] for u in ngu_lao] == ["L:", "F:"] and ngu_lao[1].province == "Hải Phòng"
+    # a unit only respelt since (Phó/Phố Bảng, Sĩ/Sỹ) is the same unit: no former twin
+    assert spelling("Phó Bảng") == spelling("Phố Bảng") and spelling("Quận 01") == spelling("1")
+    assert not any(u.code.startswith("F:") for u in g.lookup("Phố Bảng"))

@@ -111,3 +111,9 @@ def test_lower_case_items_of_a_models_list_on_their_own_lines(facts_of):
     f = facts_of('Công an xã duy trì các mô hình sau:\n- "tổ tự quản an ninh trật tự";\n- "camera an ninh";\n'
                  '2. "loa an ninh".\nNgười dân nói:\n- "làm cho có" thôi.')
     assert [m[0] for m in models(f)] == ["tổ tự quản an ninh trật tự", "camera an ninh", "loa an ninh"]
+
+
+def test_names_in_guillemets_are_quoted_names_too(facts_of):
+    f = facts_of("Huyện duy trì các mô hình tiêu biểu như: «Tổ tuần tra nhân dân», \"Cụm dân cư an toàn\", "
+                 "“Thôn, bản không có ma túy”.")
+    assert [m.name for m in f.models] == ["Tổ tuần tra nhân dân", "Cụm dân cư an toàn", "Thôn, bản không có ma túy"]

@@ -124,3 +124,47 @@ def test_long_positions_before_the_name(facts_of):
                  "quốc gia phòng chống dịch Covid-19 Vũ Đức Đam chủ trì. Chủ tịch UBND xã Tân Hòa tiếp Nguyễn Văn An.")
     assert titles(f) == {"Trần Lưu Quang": "Phó Thủ tướng Chính phủ",
                          "Vũ Đức Đam": "Phó Thủ tướng Chính phủ, Trưởng Ban Chỉ đạo quốc gia phòng chống dịch Covid-19"}
+
+
+def test_where_a_title_after_the_name_ends(facts_of):
+    f = facts_of("Thiếu tướng Trần Văn Tâm: - Giám đốc Công an TP Cần Thơ. Bà Lê Thị Hoa - Giám đốc Sở Y tế "
+                 "TP Cần Thơ tham mưu chính quyền thành phố. Ông Phạm Văn Bình, Đội trưởng Đội tuần tra và điều "
+                 "khiển tín hiệu đèn giao thông (PC08), cho biết. Ông Đỗ Minh Khôi - Giám đốc điều hành của Công ty "
+                 "Cổ phần Sông Mã - đã ký. Ông Lý Văn Sơn, Trưởng Công an xã Tân Hòa huyện Châu Thành cho biết.")
+    assert titles(f) == {
+        "Trần Văn Tâm": "Giám đốc Công an TP Cần Thơ",  # ": -" after the name
+        "Lê Thị Hoa": "Giám đốc Sở Y tế TP Cần Thơ",  # a verb after the place's name ends it
+        # an organisation's code in parentheses vouches for a long name
+        "Phạm Văn Bình": "Đội trưởng Đội tuần tra và điều khiển tín hiệu đèn giao thông (PC08)",
+        "Đỗ Minh Khôi": "Giám đốc điều hành của Công ty Cổ phần Sông Mã",
+        "Lý Văn Sơn": "Trưởng Công an xã Tân Hòa huyện Châu Thành",  # a unit word goes on
+    }
+
+
+def test_titles_beside_other_people_acting_holders_and_codes_before_the_name(facts_of):
+    f = facts_of("Dự lễ có Chủ tịch nước Lê Văn An, nguyên Tổng Bí thư Trần Văn Bình và Đại tướng Phạm Văn Cường. "
+                 "Bộ trưởng Bộ Giáo dục và Đào tạo (GD&ĐT) Nguyễn Văn Dũng phát biểu. "
+                 "Thượng tá Hoàng Thị Em - quyền Trưởng phòng Hậu cần đã làm tốt.")
+    assert titles(f) == {"Lê Văn An": "Chủ tịch nước", "Trần Văn Bình": "nguyên Tổng Bí thư", "Phạm Văn Cường": None,
+                         "Nguyễn Văn Dũng": "Bộ trưởng Bộ Giáo dục và Đào tạo (GD&ĐT)",
+                         "Hoàng Thị Em": "quyền Trưởng phòng Hậu cần"}
+
+
+def test_a_position_given_by_an_appointment_or_after_an_age(facts_of):
+    f = facts_of("Đại tá Lê Văn Chiến vừa được bổ nhiệm làm Trưởng phòng Cảnh sát giao thông Công an tỉnh Nghệ An. "
+                 "Đại úy Trần Minh Khoa (34 tuổi, Bí thư Đoàn Phòng Tham mưu Sư đoàn 304) là gương sáng. "
+                 "Ông Phạm Văn Hải được khen thưởng.")
+    assert titles(f) == {"Lê Văn Chiến": "Trưởng phòng Cảnh sát giao thông Công an tỉnh Nghệ An",
+                         "Trần Minh Khoa": "Bí thư Đoàn Phòng Tham mưu Sư đoàn 304"}
+
+
+def test_a_professional_servicemans_rank_and_an_age_before_the_position(facts_of):
+    f = facts_of("Trung úy chuyên nghiệp Hồ Văn Lâm bị thương. Ông Đinh Văn Tư (62 tuổi) - Tổ trưởng Tổ tự quản "
+                 "ấp 2 cho biết.")
+    assert [(o.name, o.rank, o.title) for o in f.officials] == [
+        ("Hồ Văn Lâm", "Trung úy", None), ("Đinh Văn Tư", None, "Tổ trưởng Tổ tự quản ấp 2")]
+
+
+def test_a_title_ending_the_sentence_on_a_unit_word(facts_of):
+    f = facts_of("Dự có Đại tá Trần Văn Em, Phó Giám đốc Công an tỉnh. Ông Lê Văn An, Chủ tịch UBND xã. Hết.")
+    assert titles(f) == {"Trần Văn Em": "Phó Giám đốc Công an tỉnh", "Lê Văn An": "Chủ tịch UBND xã"}

@@ -348,7 +348,7 @@ def test_claims_are_read_with_the_extractors_figure_rules():
     from extractors import figures
     from pipeline.query import claims
 
-    assert counts.FIGURE is figures.FIGURE is claims.FIGURE
+    assert counts.figures is figures.figures is claims.figures
     assert counts.QUALIFIER_BEFORE is figures.QUALIFIER_BEFORE is claims.QUALIFIER_BEFORE
     assert counts.not_a_count is figures.not_a_count is claims.not_a_count
     assert claims.amount is figures.amount and claims.UNIT_STOP is figures.UNIT_STOP

@@ -421,6 +421,7 @@ class Summary:
     workers: int = 1
     indexed: int = 0  # bulk mode: sentences added to the search index at the end
     reports_refreshed: int = 0  # bulk mode: (province, model) reports recomputed at the end
+    merge_seconds: float = 0.0  # --shards: the merge's part of ``seconds``
 
     @property
     def rate(self) -> float:
@@ -430,13 +431,19 @@ class Summary:
 
 
 def run_batch(store: Store, selection: Selection, executor, versions: dict[str, str] | None = None,
-              on_result: Callable[[Result, Summary], None] | None = None, bulk: bool = True) -> Summary:
+              on_result: Callable[[Result, Summary], None] | None = None, bulk: bool = True,
+              on_written: Callable[[Result, str, list[str]], None] | None = None, finish: bool = True) -> Summary:
     """Extract the selected articles with ``executor`` and write them, in article order.
 
     ``bulk`` (the default): several articles per transaction (``GROUP_ARTICLES``, or what
     ``GROUP_SECONDS`` allows), the search index and ``model_reports`` brought up to date
-    once at the end (``Store.begin_bulk``/``finish_bulk``).  Otherwise one transaction per
-    article, index and reports kept by trigger row by row."""
+    once at the end (``Store.begin_bulk``/``finish_bulk``; ``finish=False`` leaves that
+    end to the caller: a shard store's index is never read).  Otherwise one transaction
+    per article, index and reports kept by trigger row by row.
+
+    ``on_written(result, status, kinds)`` runs inside the article's transaction, after its
+    writes ("ok", "failed" or "superseded"; the kinds rewritten): what it writes commits
+    or is lost with the article (a shard store marks its units done this way)."""
     versions = versions or current_versions()
     # WAL + NORMAL: a commit survives the process being killed (not a power cut)
     store.db.execute("PRAGMA synchronous = NORMAL")
@@ -460,14 +467,16 @@ def run_batch(store: Store, selection: Selection, executor, versions: dict[str, 
             key, kinds = keys.pop(result.article_id)
             summary.extract_seconds += result.seconds
             group.open()
-            _write(store, result, key, kinds, versions, summary)
+            status, written = _write(store, result, key, kinds, versions, summary)
+            if on_written:
+                on_written(result, status, written)
             group.done()
             summary.seconds = time.perf_counter() - started
             if on_result:
                 on_result(result, summary)
     finally:
         group.commit()  # what was written is whole articles: keep it, even on the way out
-    if bulk:
+    if bulk and finish:
         summary.indexed, summary.reports_refreshed = store.finish_bulk()
     summary.seconds = time.perf_counter() - started
     return summary
@@ -501,8 +510,10 @@ class _Group:
             self.conn.execute("COMMIT")
 
 
-def _write(store: Store, result: Result, key: str, kinds, versions: dict[str, str], summary: Summary) -> None:
-    """Store one worker's result: the article's facts, or its failure."""
+def _write(store: Store, result: Result, key: str, kinds, versions: dict[str, str],
+           summary: Summary) -> tuple[str, list[str]]:
+    """Store one worker's result: the article's facts, or its failure; return what became
+    of it ("ok", "failed", "superseded") and the kinds rewritten."""
     outcome = result.outcome
     if outcome.ok:
         written = store.save_extraction(result.article_id, outcome.article, outcome.sentences, outcome.facts,
@@ -510,14 +521,15 @@ def _write(store: Store, result: Result, key: str, kinds, versions: dict[str, st
                                         warnings=outcome.warnings)
         if written is None:  # re-ingested meanwhile: that save is newer than this extraction
             summary.superseded += 1
-            return
+            return "superseded", []
         summary.processed += 1
         summary.kinds_written.update(written)
         if len(written) < len(KINDS):
             summary.partial += 1
         for kind in written:
             summary.facts[kind] += len(getattr(outcome.facts, kind))
-    else:
-        store.record_article_failure(result.article_id, outcome.stage, outcome.reason, outcome.error_type)
-        summary.failed += 1
-        summary.failures.append((key, result.error))
+        return "ok", written
+    store.record_article_failure(result.article_id, outcome.stage, outcome.reason, outcome.error_type)
+    summary.failed += 1
+    summary.failures.append((key, result.error))
+    return "failed", []

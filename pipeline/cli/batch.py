@@ -24,6 +24,10 @@ WorkersOption = Annotated[int, typer.Option("--workers", "-w", min=1, help="work
 ExecutorOption = Annotated[ExecutorName, typer.Option("--executor", help="local processes, or a Dask distributed cluster")]
 SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")]
 ProgressOption = Annotated[bool, typer.Option("--progress/--no-progress", help="show the progress bar (default: on a terminal)")]
+ShardsOption = Annotated[int, typer.Option(
+    "--shards", min=1, max=8, help="shard stores written in parallel (one writer process each, extracting "
+                                   "in-process up to --workers N) and merged into the store at the end; 1: the "
+                                   "single writer")]
 BulkOption = Annotated[bool, typer.Option(
     "--bulk/--per-article", help="bulk: many articles per transaction, search index and model reports updated once "
                                  "at the end (default); per-article: one transaction per article, index kept row by row")]
@@ -52,6 +56,7 @@ def process(
     scheduler: SchedulerOption = None,
     progress: ProgressOption = None,
     bulk: BulkOption = True,
+    shards: ShardsOption = 1,
 ) -> None:
     """Extract the facts of every article that has none for the current extractor versions.
 
@@ -62,12 +67,14 @@ def process(
         vnfacts process --db data/vnfacts.db --workers 2
         vnfacts process --executor dask --scheduler tcp://10.0.0.5:8786
         vnfacts process --per-article   # a transaction per article, search index kept row by row
+        vnfacts process --shards 4      # 4 writers in parallel, merged at the end
     """
     from pipeline.batch.run import current_versions, select_stale
 
     store = open_store(db, create=False)
     versions = current_versions()
-    _run(store, select_stale(store, versions), versions, executor, workers, scheduler, progress, "process", bulk)
+    _run(store, select_stale(store, versions), versions, executor, workers, scheduler, progress, "process", bulk,
+         shards)
 
 
 @command()
@@ -82,6 +89,7 @@ def reprocess(
     scheduler: SchedulerOption = None,
     progress: ProgressOption = None,
     bulk: BulkOption = True,
+    shards: ShardsOption = 1,
 ) -> None:
     """Redo the chosen articles entirely (clean from the raw input, then extract), whatever their versions.
 
@@ -100,26 +108,45 @@ def reprocess(
     store = open_store(db, create=False)
     selection = select_chosen(store, everything=everything, since=_check_date(since),
                               published_since=_check_date(published_since), site=site)
-    _run(store, selection, current_versions(), executor, workers, scheduler, progress, "reprocess", bulk)
+    _run(store, selection, current_versions(), executor, workers, scheduler, progress, "reprocess", bulk, shards)
 
 
 def _run(store, selection, versions, executor: ExecutorName, workers: int, scheduler, progress, verb: str,
-         bulk: bool = True) -> None:
+         bulk: bool = True, shards: int = 1) -> None:
     from pipeline.batch.run import make_executor, run_batch
 
     show = err.is_terminal if progress is None else progress
     if executor is ExecutorName.dask and not scheduler:
         raise typer.BadParameter("--executor dask needs --scheduler ADDRESS")
-    runner = make_executor(executor.value, workers, scheduler) if selection.items else None
-    if runner is None and store.bulk_pending():  # a killed bulk run left its index and reports to do
+    if shards > 1 and (executor is ExecutorName.dask or not bulk):
+        raise typer.BadParameter("--shards runs local bulk writers: not with --executor dask or --per-article")
+    runner = None
+    if selection.items and shards == 1:
+        runner = make_executor(executor.value, workers, scheduler)
+    if not selection.items and store.bulk_pending():  # a killed bulk run left its index and reports to do
         store.finish_bulk()
+    if not selection.items and shards > 1:  # nothing left that shards a killed run made could hold
+        from pipeline.batch.shards import discard_shards
+
+        discard_shards(store)
     bar = Progress(TextColumn(f"[bold]{verb}[/]"), BarColumn(), MofNCompleteColumn(), _Rate(),
                    TextColumn("left"), TimeRemainingColumn(), console=err, disable=not show, transient=False)
     try:
         with bar:
             task = bar.add_task(verb, total=len(selection.items))
-            summary = run_batch(store, selection, runner, versions, on_result=lambda result, s: bar.advance(task),
-                                bulk=bulk) if runner else None
+            summary = None
+            if runner:
+                summary = run_batch(store, selection, runner, versions, on_result=lambda result, s: bar.advance(task),
+                                    bulk=bulk)
+            elif selection.items:
+                from pipeline.batch.shards import run_sharded
+
+                try:
+                    summary = run_sharded(store, selection, shards, versions, workers,
+                                          on_progress=lambda done: bar.update(task, completed=done))
+                except RuntimeError as exc:  # a shard writer died (its own traceback is on stderr)
+                    fail_line(str(store.path), f"{exc}; run the command again to resume")
+                    raise typer.Exit(1) from None
     finally:
         if runner:
             runner.close()
@@ -153,6 +180,8 @@ def _print_summary(store, summary, verb: str) -> None:
                       f"{totals[kind]:,}")
     done = summary.processed + summary.failed
     table.add_row("time", f"{summary.seconds:,.1f} s", "")
+    if summary.merge_seconds:
+        table.add_row("  of which merging the shards", f"{summary.merge_seconds:,.1f} s", "")
     table.add_row("throughput", f"{summary.rate:,.1f} articles/s" if done else "—",
                   f"{summary.executor or '-'}, {summary.workers} worker(s)")
     table.add_row("skip check", f"{summary.selection_seconds * 1000:,.0f} ms", f"{summary.skipped:,} up to date")

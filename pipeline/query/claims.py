@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from extractors.figures import (
     DURATION_AFTER,
-    FIGURE,
+    figures,
     MAGNITUDES,
     QUALIFIER_BEFORE,
     QUALIFIERS,
@@ -210,7 +210,7 @@ def _figures(text: str, place_starts: list[int]) -> list[ClaimFigure]:
     out: list[ClaimFigure] = []
     # a number inside a quoted name is part of the name: “2 +1”, “Câu lạc bộ 3 tích cực”
     quoted = [(q.start(), q.end()) for q in _QUOTE_SPAN.finditer(text)]
-    for m in FIGURE.finditer(text):
+    for m in figures(text):
         if any(a < m.start() < b for a, b in quoted):
             continue
         raw_num, raw_den, percent = m.group("num"), m.group("den"), bool(m.group("pct"))

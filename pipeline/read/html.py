@@ -261,13 +261,25 @@ _META_DATES = (
 )
 
 
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+
+
+def _loads_lenient(text: str):
+    """JSON as CMSs write it into pages: raw newlines inside strings, a trailing comma."""
+    for attempt in (text, _TRAILING_COMMA.sub(r"\1", text)):
+        try:
+            return json.loads(attempt, strict=False)
+        except (json.JSONDecodeError, TypeError, RecursionError, ValueError):
+            continue
+    return None
+
+
 def jsonld(soup: BeautifulSoup) -> list[dict]:
     """The JSON-LD objects of a page (those of an ``@graph`` included)."""
     out: list[dict] = []
     for script in soup.find_all("script", type="application/ld+json"):
-        try:
-            data = json.loads(script.string or "")
-        except (json.JSONDecodeError, TypeError, RecursionError):
+        data = _loads_lenient(script.string or "")
+        if data is None:
             continue
         for item in data if isinstance(data, list) else [data]:
             if isinstance(item, dict):

@@ -31,14 +31,15 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
 
 from pipeline.errors import InputError
 from pipeline.read import html as htmlpage
 from pipeline.read.clean import CleanArticle, _rules, clean_text
 from pipeline.read.dateline import parse_dateline
-from pipeline.text import nfc
+from pipeline.text import ascii_fold, nfc
 
 __all__ = ["is_html", "clean_html", "page_title"]
 
@@ -60,6 +61,9 @@ class _Cms:
     keep: frozenset[str]
     caption: re.Pattern[str]
     slogan: re.Pattern[str]
+    headline: re.Pattern[str]
+    site: re.Pattern[str]
+    site_kind: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +82,9 @@ def _cms() -> _Cms:
         keep=frozenset(w.lower() for w in raw["drop"]["keep"]),
         caption=parts(raw["caption"]["names"]),
         slogan=re.compile("|".join(rf"\b{re.escape(w)}\b" for w in raw["lead"]["slogans"]), re.I),
+        headline=parts(raw["headline"]["names"]),
+        site=parts(raw["headline"]["site"]),
+        site_kind=re.compile("(?:" + "|".join(rf"{re.escape(w)}\b" for w in raw["headline"]["site_kinds"]) + ")", re.I),
     )
 
 
@@ -90,7 +97,52 @@ def _is_caption(tag: Tag) -> bool:
         return True
     if tag.name in ("img", "picture", "a"):
         return False
-    return _named(tag, _cms().caption)
+    return _named(tag, _cms().caption) or _beside_lone_image(tag)
+
+
+_IMAGES = ("img", "picture")
+_CAPTION_TAGS = {"p", "div", "td", "span", "em", "i", "center", "font", "small"}
+_CREDIT = re.compile(r"\(?\s*(?:ảnh|nguồn ảnh|ảnh minh họa|ảnh minh hoạ|photo)\s*[:.)]|ảnh minh h[oọ]a", re.I)
+_MAX_CAPTION = 400
+
+
+def _holds_image_only(tag) -> bool:
+    """An <img>, or an element whose only content is a picture (the image line of a caption)."""
+    if not isinstance(tag, Tag):
+        return False
+    if tag.name in _IMAGES:
+        return True
+    return tag.name in ("p", "div", "a", "span", "center", "figure") and tag.find(_IMAGES) is not None \
+        and next(tag.stripped_strings, None) is None
+
+
+def _beside_lone_image(tag: Tag) -> bool:
+    """The text that goes with one picture, where the CMS names no caption: any text in a
+    <figure> with an image, the other cells of a small table holding one image, or an
+    italic / "Ảnh: …" line right after a line that is only an image.  The structure is
+    checked before any text is measured: the cost stays linear in the page."""
+    if tag.name not in _CAPTION_TAGS:
+        return False
+    figure = tag.parent if tag.parent is not None and tag.parent.name == "figure" else None
+    if figure is not None and figure.find(_IMAGES) is not None and tag.find(_IMAGES) is None:
+        return len(tag.get_text(" ", strip=True)) <= _MAX_CAPTION
+    if tag.name == "td":
+        table = tag.find_parent("table")
+        if table is not None and len(table.find_all("tr", limit=5)) <= 4 and tag.find(_IMAGES) is None \
+                and len(table.find_all(_IMAGES, limit=2)) == 1:
+            return 0 < len(table.get_text(" ", strip=True)) <= _MAX_CAPTION + 100
+    previous = tag.previous_sibling
+    while previous is not None and (isinstance(previous, NavigableString) and not previous.strip()
+                                    or isinstance(previous, Tag) and previous.name == "br"):
+        previous = previous.previous_sibling
+    if not _holds_image_only(previous):
+        return False
+    text = tag.get_text(" ", strip=True)
+    if not text or len(text) > _MAX_CAPTION or tag.find(_IMAGES) is not None:
+        return False
+    italic = tag.name in ("em", "i") or any(len(e.get_text(" ", strip=True)) >= 0.8 * len(text)
+                                            for e in tag.find_all(("em", "i"), limit=3))
+    return italic or bool(_CREDIT.search(text))
 
 
 # --- entry point ----------------------------------------------------------------------------
@@ -203,8 +255,10 @@ def _read_any(soup: BeautifulSoup, html: str, url: str | None) -> CleanArticle:
     import trafilatura
 
     root = soup.body or soup
+    # fast: without trafilatura's justext/readability fallback, whose neighbour search is
+    # quadratic in a page of thousands of sibling blocks; the CMS names stand in for it
     reference = trafilatura.extract(html, url=url, include_comments=False, include_tables=True,
-                                    include_images=False, include_links=False, deduplicate=False) or ""
+                                    include_images=False, include_links=False, deduplicate=False, fast=True) or ""
     reading = _mark_content(soup, root, reference)
     container = _best_container(soup, reading)
     title = page_title(soup)
@@ -216,9 +270,51 @@ def _read_any(soup: BeautifulSoup, html: str, url: str | None) -> CleanArticle:
             raise InputError("no article text found in the HTML page")
         return _assemble(title, [], [htmlpage.Block(line, root, "text") for line in reference.splitlines()],
                          published=_published(soup, html, url), author=None)
+    if is_site_title(soup, title):
+        title = shown_headline(soup, container, url) or title
     lead = _lead(soup, container, title, reading)
-    body = _body_blocks(container, reading)
-    return _assemble(title, lead, body, published=_published(soup, html, url), author=_author(soup))
+    sites = site_strings(soup)
+    # a container that reaches the page's banner holds the site's name: no line of the article
+    body = [b for b in _body_blocks(container, reading) if len(b.text) > 120 or _squeeze(b.text) not in sites]
+    headline = _headline_element(soup, title, container)
+    return _assemble(title, lead, body, published=_published(soup, html, url, headline, container),
+                     author=_author(soup))
+
+
+def _headline_element(soup: BeautifulSoup, title: str | None, container: Tag | None = None) -> Tag | None:
+    """The element showing ``title`` when it is no heading (a portal's <div class="title-news">):
+    the first text outside links, scripts and the <title> that is the headline."""
+    if not title:
+        return None
+    probe = _squeeze(title)
+    for name in ("h1", "h2", "h3"):  # a heading first, the nearest to the body
+        shown = [h for h in soup.find_all(name) if _squeeze(h.get_text(" ")) == probe]
+        if shown:
+            return shown[-1] if container is None else _nearest_before(shown, container)
+    found = []
+    for piece in soup.find_all(string=True):
+        if len(piece) >= len(title) // 2 and _squeeze(piece) == probe:
+            owner = piece.parent
+            if owner.name not in ("title", "script", "style", "a") and owner.find_parent("a") is None:
+                found.append(owner)
+    if not found:
+        return None
+    return found[0] if container is None else _nearest_before(found, container)
+
+
+def _nearest_before(tags: list[Tag], container: Tag) -> Tag:
+    """Of elements showing the headline, the last one before the article's body (a sticky
+    top bar repeats the headline above the real one), or inside it at its top."""
+    inside = [t for t in tags if _inside(t, container)]
+    if inside:
+        return inside[0]
+    first = next(container.descendants, None)
+    before = [t for t in tags if first is None or _precedes(t, container)]
+    return before[-1] if before else tags[0]
+
+
+def _precedes(tag: Tag, container: Tag) -> bool:
+    return any(node is container for node in tag.find_all_next(True, limit=5000))
 
 
 def _read_with_adapter(soup: BeautifulSoup, adapter) -> CleanArticle | None:
@@ -252,7 +348,7 @@ def _inside(element, container) -> bool:
 
 # --- the parts --------------------------------------------------------------------------------
 
-_SUFFIX_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+|\s*\|\s*")
+_SUFFIX_SEPARATORS = re.compile(r"\s+(?:[-|–—:»]|::)\s+|\s*\|\s*")
 
 
 def page_title(soup: BeautifulSoup) -> str | None:
@@ -263,8 +359,10 @@ def page_title(soup: BeautifulSoup) -> str | None:
     doc_title = " ".join(soup.title.get_text().split()) if soup.title else ""
     site = soup.find("meta", attrs={"property": "og:site_name"})
     site_name = " ".join((site.get("content") or "").split()) if site else ""
+    sites = _site_names(soup, (og, doc_title), site_name)
     h1s = [" ".join(h.get_text(" ").split()) for h in soup.find_all("h1")]
-    h1s = [h for h in h1s if len(h.split()) >= 3]
+    # an old portal's logo is an <h1> too: the site's name is no headline
+    h1s = [h for h in h1s if len(h.split()) >= 3 and _squeeze(h) not in sites]
     refs = [_squeeze(t) for t in (og, doc_title) if t]
     for h in h1s:
         if any(_squeeze(h) in r or r in _squeeze(h) for r in refs):
@@ -274,6 +372,96 @@ def page_title(soup: BeautifulSoup) -> str | None:
             shown = _shown_prefix(soup, candidate)
             return shown or _strip_site(candidate, site_name)
     return h1s[0] if h1s else None
+
+
+def _site_names(soup: BeautifulSoup, titles: tuple[str, ...], site_name: str) -> set[str]:
+    """Squeezed names of the site: og:site_name, and the pieces of a "headline - site" title
+    other than its longest one (the site may come first or last)."""
+    found = {_squeeze(site_name)} if site_name else set()
+    for title in titles:
+        pieces = [p for p in _SUFFIX_SEPARATORS.split(title) if p.strip()]
+        if len(pieces) > 1:
+            longest = max(pieces, key=lambda p: len(p.split()))
+            found |= {_squeeze(p) for p in pieces if p is not longest}
+    return found
+
+
+def site_strings(soup: BeautifulSoup) -> set[str]:
+    """Squeezed texts that name the site: og:site_name, the site's piece of the
+    <title> / og:title, the text of the page's logo or banner (an element named like
+    one in ``data/cms.toml``)."""
+    site = soup.find("meta", attrs={"property": "og:site_name"})
+    meta = soup.find("meta", attrs={"property": "og:title"})
+    titles = (" ".join((meta.get("content") or "").split()) if meta else "",
+              " ".join(soup.title.get_text().split()) if soup.title else "")
+    found = _site_names(soup, titles, " ".join((site.get("content") or "").split()) if site else "")
+    for tag in soup.find_all(True, limit=400):  # the logo sits at the top
+        if _named(tag, _cms().site):
+            text = _squeeze(tag.get_text(" "))
+            if 0 < len(text) <= 120:
+                found.add(text)
+    found.discard("")
+    return found
+
+
+def is_site_title(soup: BeautifulSoup, title: str | None, sites: set[str] | None = None) -> bool:
+    """A "title" that names the site, not the article (``site_strings``), or reads like
+    a site's slogan ("Cổng thông tin điện tử tỉnh …", words in ``data/cms.toml``)."""
+    if not title:
+        return True
+    if _cms().slogan.search(title) and len(title.split()) <= 12:
+        return True
+    return _squeeze(title) in (site_strings(soup) if sites is None else sites)
+
+
+def shown_headline(soup: BeautifulSoup, container: Tag, url: str | None = None) -> str | None:
+    """The headline the page shows above (or at the top of) its article text, when
+    neither an <h1> nor the <title> gives it: JSON-LD's headline found on the page,
+    else the nearest element before the first body line named as a title
+    ("title-news", "tieu-de", itemprop=headline …, ``data/cms.toml``)."""
+    text = _squeeze(container.get_text(" "))
+    for item in htmlpage.jsonld(soup):
+        value = item.get("headline")
+        if isinstance(value, str) and len(value.split()) >= 3:
+            shown = " ".join(value.split())
+            if _squeeze(shown) in text or _squeeze(shown) in _squeeze(soup.get_text(" ")):
+                return shown
+    first = next((b.owner for b in htmlpage.blocks(container) if len(b.text.split()) >= 8
+                  and b.kind != "heading" and not _named(b.owner, _cms().headline)), None)
+    # the words of the URL's slug are the headline's, without their marks
+    slug = set(re.findall(r"[a-z0-9]+", ascii_fold(urlsplit(url).path.rsplit("/", 1)[-1].lower()))) if url else set()
+    sites = site_strings(soup)
+    found: list[str] = []
+    plain: list[str] = []  # unnamed short lines: the headline only when the slug says so
+    for tag in soup.find_all(True):
+        if tag is first:
+            break
+        if tag.name in ("a", "title", "meta", "script", "style") or tag.find_parent("a") is not None:
+            continue
+        named = tag.name in ("h1", "h2", "h3") or _named(tag, _cms().headline)
+        if not named and (len(slug) < 4 or tag.name not in ("div", "span", "p", "strong", "b", "td", "h4")
+                          or tag.find(_LEAF_BLOCKS) is not None):
+            continue
+        value = " ".join(tag.get_text(" ").split())
+        if 3 <= len(value.split()) <= 40 and not is_site_title(soup, value, sites) and not _leadish(value):
+            (found if named else plain).append(value)
+    if len(slug) >= 4:
+        def overlap(value: str) -> float:
+            words = set(re.findall(r"[a-z0-9]+", ascii_fold(value.lower())))
+            return len(words & slug) / max(1, len(words))
+        best = max([*found, *plain], key=overlap, default=None)
+        if best is not None and overlap(best) >= 0.6:
+            return best
+    return found[-1] if found else None  # the last one before the body is the nearest
+
+
+_DATELINE_MARK = re.compile(r"^\(?[^()]{1,30}\)\s*[-–—:]|^[A-ZĐ]{2,10}\s*[-–—]\s")
+
+
+def _leadish(value: str) -> bool:
+    """A line that reads as a lead, not a headline: it opens on the paper's mark ("(Dân
+    trí) -", "ANTĐ -") or is a long sentence ending in a full stop."""
+    return bool(_DATELINE_MARK.match(value)) or (value.endswith(".") and len(value.split()) > 20)
 
 
 def _shown_prefix(soup: BeautifulSoup, title: str) -> str | None:
@@ -301,8 +489,9 @@ def _strip_site(title: str, site_name: str) -> str:
     if len(pieces) > 1:
         tail = pieces[-1]
         # a short last piece that names a site
-        if len(tail.split()) <= 6 and (re.search(r"(?:\bbáo\b|\btạp chí\b|online|news|\btv\b|\.vn\b|\.com\b)", tail, re.I)
-                                       or (tail[:1].isupper() and len(tail.split()) <= 3 and len(pieces[0].split()) >= 5)):
+        if (len(tail.split()) <= 6 and (re.search(r"(?:\bbáo\b|\btạp chí\b|online|news|\btv\b|\.vn\b|\.com\b)", tail, re.I)
+                                        or (tail[:1].isupper() and len(tail.split()) <= 3 and len(pieces[0].split()) >= 5))) \
+                or (len(tail.split()) <= 12 and len(pieces[0].split()) >= 4 and _cms().site_kind.match(tail)):
             return title[: title.rfind(tail)].rstrip(" -|–—:»").strip()
     return title
 
@@ -316,7 +505,7 @@ def _lead(soup: BeautifulSoup, container: Tag, title: str | None, reading: _Read
     body_text = _squeeze(container.get_text(" "))
 
     def good(tag: Tag) -> bool:
-        if tag.name in ("meta", "a", "img") or tag.find_parent("a") is not None:
+        if tag.name in ("meta", "a", "img") or tag.find_parent("a") is not None or _is_caption(tag):
             return False
         text = " ".join(tag.get_text(" ").split())
         if len(text.split()) < 8 or len(text) > 1500:
@@ -324,8 +513,10 @@ def _lead(soup: BeautifulSoup, container: Tag, title: str | None, reading: _Read
         links = sum(len(a.get_text(" ").strip()) for a in tag.find_all("a"))
         if links > 0.5 * len(text):
             return False
-        # a sapo of a related item sits inside a teaser box
-        return not any(_named(p, cms.drop) and not _named(p, cms.body) for p in tag.parents if p is not container)
+        # a sapo of a related item sits inside a teaser box (a column that holds the article
+        # too is layout, whatever it is called: VnExpress's main column is "sidebar-1")
+        return not any(_named(p, cms.drop) and not _named(p, cms.body) for p in tag.parents
+                       if p is not container and not _inside(container, p))
 
     candidates: list[Tag] = []
     for selector in cms.lead_selectors:
@@ -354,7 +545,32 @@ def _lead(soup: BeautifulSoup, container: Tag, title: str | None, reading: _Read
     body_words = set(_WORD.findall(container.get_text(" ").lower()))
     if description and _is_lead(description, body_text, body_words, title):
         return [htmlpage.Block(description, container, "text")]
+    headline = h1 or _headline_element(soup, title)
+    found = _between_headline_and_body(headline, container, lambda t: good(t) and _squeeze(t.get_text(" ")) != _squeeze(title or ""))
+    if found is not None and _squeeze(found.get_text(" "))[:80] not in body_text:
+        return htmlpage.blocks(found, caption=_is_caption)
     return []
+
+
+_LEAF_BLOCKS = ("p", "div", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "section", "article")
+
+
+def _between_headline_and_body(headline: Tag | None, container: Tag, good: callable) -> Tag | None:
+    """The lead of a page that names it nothing: a paragraph of prose (12 words or more)
+    standing alone between the headline and the article's body."""
+    if headline is None or _inside(headline, container) or headline is container:
+        return None
+    for tag in headline.find_all_next(True, limit=300):
+        if tag is container or _inside(tag, container) or _inside(container, tag) and tag.find(_LEAF_BLOCKS) is None:
+            return None
+        if _inside(container, tag) or tag.name not in ("p", "h2", "h3", "div", "span", "strong", "b", "em"):
+            continue
+        if tag.find(_LEAF_BLOCKS) is not None:
+            continue
+        words = len(tag.get_text(" ").split())
+        if 12 <= words <= 200 and good(tag):
+            return tag
+    return None
 
 
 def _description(soup: BeautifulSoup) -> str | None:
@@ -389,9 +605,15 @@ def _body_blocks(container: Tag, reading: _Reading, extra_drop: list[str] = ()) 
     section_end = _rules().section_end
     out: list[htmlpage.Block] = []
     in_teasers = False
-    for block in found:
+    box: Tag | None = None
+    for i, block in enumerate(found):
+        if box is not None:
+            if block.owner is box or _inside(block.owner, box):
+                continue  # a teaser's headline or lead, inside the box its heading opens
+            box = None
         if section_end.fullmatch(block.text):
             in_teasers = True  # "Tin liên quan" and the links under it
+            box = _opened_box(found, i, container)
             continue
         if in_teasers:
             if block.linky or len(block.text.split()) < 4:
@@ -406,14 +628,35 @@ def _body_blocks(container: Tag, reading: _Reading, extra_drop: list[str] = ()) 
     return out
 
 
+def _opened_box(found: list[htmlpage.Block], i: int, container: Tag) -> Tag | None:
+    """The element a "Tin cùng chuyên mục" heading opens: its widest ancestor inside the
+    container whose first line is that heading (blocks are in document order, so an
+    ancestor starts with line i when line i - 1 is not inside it).  None when the heading
+    stands bare among the article's paragraphs."""
+    before = found[i - 1].owner if i > 0 else None
+    box, node = None, found[i].owner
+    for _ in range(30):
+        parent = node.parent
+        if parent is None or parent is container:
+            break
+        if before is not None and (before is parent or _inside(before, parent)):
+            break
+        box = node = parent
+    # a box holding most of the article is the article's own wrapper, not a teaser box
+    if box is not None and len(box.get_text()) > 0.6 * len(container.get_text()):
+        return None
+    return box
+
+
 def _author(soup: BeautifulSoup) -> str | None:
     meta = soup.find("meta", attrs={"name": "author"}) or soup.find("meta", attrs={"property": "article:author"})
     value = " ".join((meta.get("content") or "").split()) if meta else ""
     return value if value and "://" not in value and len(value) <= 80 else None
 
 
-def _published(soup: BeautifulSoup, html: str, url: str | None) -> date | None:
-    found = htmlpage.meta_published(soup)
+def _published(soup: BeautifulSoup, html: str, url: str | None, headline: Tag | None = None,
+               container: Tag | None = None) -> date | None:
+    found = htmlpage.meta_published(soup) or _shown_date(headline, container)
     if found:
         return found
     from htmldate import find_date
@@ -425,10 +668,65 @@ def _published(soup: BeautifulSoup, html: str, url: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'“”]+", re.I)
+_LABEL_ONLY = re.compile(r"[^\w]*(?:\w+\s*){0,3}[:：]?\s*[().,;-]*", re.U)
+
+
+def _without_urls(line: str) -> str:
+    """A line without the URLs written in it ("Nguồn: https://…", "www.….vn"): an address
+    is markup for a reader's browser, and its digits would read as figures.  A line left
+    with only its label ("Nguồn:") goes."""
+    if "://" not in line and "www." not in line.lower():
+        return line.strip()
+    stripped = " ".join(_URL.sub(" ", line).split())
+    stripped = re.sub(r"\s+([.,;:)])", r"\1", stripped).strip()
+    if _LABEL_ONLY.fullmatch(stripped) and (stripped.endswith((":", "：")) or not stripped.strip("().,;:- ")):
+        return ""
+    return stripped
+
+
+def _shown_date(headline: Tag | None, container: Tag | None) -> date | None:
+    """The date a page shows with its headline, when its metadata gives none: the first
+    short date line after the headline and before the body's first paragraph ("Thứ bảy,
+    7/3/2026, 00:05 (GMT+7)", "Ngày đăng: 14/03/2024"), else one just above the headline
+    in the same block (VnExpress puts it over the <h1>).  A site clock in the page's
+    header is not in that block; dates inside links belong to other articles."""
+    if headline is None:
+        return None
+    stop = None
+    if container is not None:
+        stop = next((b.owner for b in htmlpage.blocks(container) if len(b.text.split()) >= 12
+                     and b.kind != "heading" and not _named(b.owner, _cms().headline)), None)
+
+    def date_of(piece) -> date | None:
+        text = " ".join(str(piece).split())
+        if not text or len(text) > 80 or piece.find_parent("a") is not None:
+            return None
+        if piece.parent is not None and piece.parent.name in ("script", "style", "noscript", "title"):
+            return None
+        return parse_dateline(text) or htmlpage.find_date(text)
+
+    for piece in headline.find_all_next(string=True, limit=150):
+        owner = piece.parent
+        if stop is not None and (owner is stop or _inside(owner, stop)):
+            break
+        found = date_of(piece)
+        if found:
+            return found
+    block = headline.parent
+    for piece in headline.find_all_previous(string=True, limit=12):
+        if block is None or not _inside(piece, block):
+            break
+        found = date_of(piece)
+        if found:
+            return found
+    return None
+
+
 def _assemble(title: str | None, lead: list[htmlpage.Block], body: list[htmlpage.Block], *,
               published: date | None, author: str | None, meta: BeautifulSoup | None = None) -> CleanArticle:
     """Title, lead and body lines through the plain-text chrome rules; captions marked."""
-    lines = [htmlpage.Block(nfc(b.text).strip(), b.owner, b.kind) for b in [*lead, *body]]
+    lines = [htmlpage.Block(text, b.owner, b.kind) for b in [*lead, *body] if (text := _without_urls(nfc(b.text)))]
     head = [nfc(title).strip()] if title else []
     article = clean_text("\n".join([*head, *(b.text for b in lines)]))
     # clean_text keeps a subsequence of its input lines, as they were: align the two
