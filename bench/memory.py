@@ -35,7 +35,7 @@ import subprocess
 import sys
 import time
 
-from common import OUT, ROOT, Load, loadavg, machine_line, mib, pss, table  # noqa: E402
+from common import OUT, ROOT, Load, _proc_cpu, loadavg, machine_line, mib, pss, table  # noqa: E402
 
 import synthetic  # noqa: E402
 
@@ -95,14 +95,14 @@ class Worker:
         return json.loads(line)
 
     def ask(self, start: int, count: int) -> None:
-        self._cpu0, self._t0 = _cpu(self.proc.pid), time.perf_counter()
+        self._cpu0, self._t0 = _proc_cpu(self.proc.pid), time.perf_counter()
         self.proc.stdin.write(f"{start} {count}\n")
         self.proc.stdin.flush()
 
     def answer(self) -> dict:
         out = self._answer()
         wall = time.perf_counter() - self._t0
-        out["share"] = min((_cpu(self.proc.pid) - self._cpu0) / wall, 1.0) if wall > 0 else 1.0
+        out["share"] = min((_proc_cpu(self.proc.pid) - self._cpu0) / wall, 1.0) if wall > 0 else 1.0
         out["pss"] = pss(self.proc.pid)
         return out
 
@@ -113,12 +113,6 @@ class Worker:
     def close(self) -> None:
         self.proc.stdin.close()
         self.proc.wait()
-
-
-def _cpu(pid: int) -> float:
-    from common import _proc_cpu
-
-    return _proc_cpu(pid)
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -164,6 +158,10 @@ def run(articles: int, every: int) -> dict:
             "cold_same": cold_digest == steps[-1]["bounded"]["digest"]}
 
 
+def _growth(x: float) -> str:
+    return "n/a" if x != x else mib(x)  # nan: a run too short for the figure
+
+
 def report(result: dict) -> str:
     steps = result["steps"]
     rows = [["0 (warm)", mib(result["points"]["baseline"][0][1]), mib(result["points"]["bounded"][0][1]), "", "",
@@ -179,8 +177,8 @@ def report(result: dict) -> str:
     n = result["articles"]
     notes = [
         f"Growth of PSS per 10,000 articles, from 0 / from 10,000 to {n:,}: baseline "
-        f"{mib(growth['baseline'][0])} / {mib(growth['baseline'][1])}, bounded {mib(growth['bounded'][0])} / "
-        f"{mib(growth['bounded'][1])}.",
+        f"{_growth(growth['baseline'][0])} / {_growth(growth['baseline'][1])}, bounded "
+        f"{_growth(growth['bounded'][0])} / {_growth(growth['bounded'][1])}.",
         f"Articles/s over the run (time in read): baseline {n / rates['baseline']:.1f}, bounded "
         f"{n / rates['bounded']:.1f} (bounded / baseline {rates['baseline'] / rates['bounded']:.3f}).",
         f"Outcomes identical in every step: {'yes' if all(s['identical'] for s in steps) else 'NO'}; the last step "
