@@ -214,7 +214,9 @@ def test_killed_while_writing_shards_then_rerun_gives_the_same_store(base, singl
     first = _kill_while_writing_shards(path, 8)
     # (the shard writers notice within half a second that the command is gone, and leave)
     second = _kill_while_writing_shards(path, first + 5)
-    assert 8 <= first < second < SYNTHETIC + 6, (first, second)  # the second run went on from the first
+    # the second run went on from the first (on a loaded machine its writers, which take up to
+    # half a second to notice the kill, may even finish every article: the rerun then only merges)
+    assert 8 <= first < second <= SYNTHETIC + 6, (first, second)
     assert dump(path) == before  # the main store is not written before the merge
     result = cli("process", "--db", str(path), "--shards", "2")
     assert result.returncode == 1, result.stderr
