@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import sys
 import unicodedata
 from functools import cached_property, lru_cache
 from importlib.util import find_spec
@@ -327,8 +328,9 @@ _CACHE_LIMIT = 50_000
 
 
 def _window_of(text: str) -> tuple[str, ...]:
-    """A window's text ("a b") as the tuple of its tokens."""
-    return tuple(text.split(" "))
+    """A window's text ("a b") as the tuple of its tokens, interned: a token met in many
+    windows is one string, pickled once in the prebuilt tables."""
+    return tuple(map(sys.intern, text.split(" ")))
 
 
 def _by_window(table: dict[str, tuple[float, ...]], k: int) -> dict[tuple[str, ...], tuple[float, ...]]:
@@ -371,7 +373,9 @@ def _make_combine(layout: list[tuple[int, list[int]]]) -> Callable[..., list[flo
 
 # What ``_compile`` makes from the model files: kept prebuilt (``pipeline.prebuilt``), so a
 # new process unpickles it in ~50 ms instead of reading and regrouping the model (~0.4 s).
-_STATE = ("templates", "dictionary", "token_map", "_lengths", "_layout", "_known_base", "_lowered", "_flags",
+# (the whole dictionary is not: windows of several tokens find it in ``_unseen``, single
+# tokens in ``_words``; ``features`` reads it again when asked)
+_STATE = ("templates", "_words", "token_map", "_lengths", "_layout", "_known_base", "_lowered", "_flags",
           "_unseen", "_bos", "_eos", "_trans")
 
 
@@ -410,6 +414,12 @@ class WordSegmenter:
             self._compile()
 
     @cached_property
+    def dictionary(self) -> frozenset[str]:
+        """underthesea's dictionary: lowercase words, syllables joined by " " (read on first
+        use: decoding needs only ``_words`` and ``_unseen``)."""
+        return frozenset(_load_pickle(self.model_dir / "dictionary.bin"))  # type: ignore[arg-type]
+
+    @cached_property
     def model(self) -> CRFModel:
         """The CRF model as stored (read on first use: decoding needs only the tables
         ``_compile`` made from it)."""
@@ -421,8 +431,8 @@ class WordSegmenter:
         self.model = load_model(model_dir / "models.bin")
         names = _load_pickle(model_dir / "features.bin")  # e.g. ["T[-2]", ..., "T[0,2].is_in_dict"]
         self.templates = [_Template(str(t)) for t in names]  # type: ignore[attr-defined]
-        words = _load_pickle(model_dir / "dictionary.bin")  # lowercase words, syllables joined by " "
-        self.dictionary: frozenset[str] = frozenset(words)  # type: ignore[arg-type]
+        self.dictionary = frozenset(_load_pickle(model_dir / "dictionary.bin"))  # type: ignore[misc]
+        self._words = frozenset(w for w in self.dictionary if " " not in w)  # the one-syllable entries
         self.token_map = _load_token_map()
         if set(self.model.labels) != {"B-W", "I-W"}:
             raise ValueError(f"expected labels B-W/I-W, model has {self.model.labels}")
@@ -502,12 +512,13 @@ class WordSegmenter:
           identity template has a weight for (the common words and pairs of
           news text); other windows met at run time are cached here too
           (single tokens in ``_unigrams``, with their lowercase and istitle).
-        * ``_lowered[k][istitle]``: lowercase window -> vector, for windows only
+        * ``_lowered[1][istitle]``: lowercase token -> vector, for tokens only
           a ``.lower`` template knows;
-        * ``_flags[k][(isdigit, istitle, is_in_dict)]``: the boolean templates.
-        * ``_unseen[k][istitle]``: for a window of k >= 2 tokens that no identity
-          template knows, (lowercase window -> vector, the vector of any other):
-          ``_lowered`` and the dictionary's flags in one lookup.
+        * ``_flags[1][(isdigit, istitle, is_in_dict)]``: the boolean templates.
+        * ``_unseen[k]``: for a window of k >= 2 tokens that no identity template
+          knows, (lowercase window -> its vectors, the vectors of any other), a pair
+          (not istitle, istitle) each: ``.lower`` templates and the dictionary's flags
+          in one lookup.
         * ``_bos[k]`` / ``_eos[k]``: windows sticking out of the sentence.
 
         A window of one token is its string; of k >= 2 tokens, the tuple of its
@@ -544,7 +555,8 @@ class WordSegmenter:
         self._known_base: dict[int, dict[str, tuple[float, ...]]] = {}
         self._lowered: dict[int, tuple[dict[str, tuple[float, ...]], dict[str, tuple[float, ...]]]] = {}
         self._flags: dict[int, dict[tuple[bool, bool, bool], tuple[float, ...]]] = {}
-        self._unseen: dict[int, tuple[tuple[dict[tuple[str, ...], tuple[float, ...]], tuple[float, ...]], ...]] = {}
+        Pair = tuple[tuple[float, ...], tuple[float, ...]]  # (not istitle, istitle)
+        self._unseen: dict[int, tuple[dict[tuple[str, ...], Pair], Pair]] = {}
         self._bos: dict[int, tuple[float, ...]] = {}
         self._eos: dict[int, tuple[float, ...]] = {}
         for k in self._lengths:
@@ -589,15 +601,20 @@ class WordSegmenter:
                 lowered = tuple(_by_window(table, k) for table in lowered)
                 # several tokens: the text has a space, so never an i32
                 in_dictionary = {w for w in map(_window_of, dictionary) if len(w) == k and all(w)}
-                self._unseen[k] = tuple(
-                    ({w: lowered[title].get(w) or flags[(False, title, True)]
-                      for w in [*lowered[title], *in_dictionary]}, flags[(False, title, False)])
-                    for title in (False, True)
+                # one table for both istitle values: window -> (vector if not title, if title)
+                in_dict = (flags[(False, False, True)], flags[(False, True, True)])
+                self._unseen[k] = (
+                    {w: (lowered[0].get(w) or (in_dict[0] if w in in_dictionary else flags[(False, False, False)]),
+                         lowered[1].get(w) or (in_dict[1] if w in in_dictionary else flags[(False, True, False)]))
+                     if w in lowered[0] or w in lowered[1] else in_dict
+                     for w in [*lowered[0], *lowered[1], *in_dictionary]},
+                    (flags[(False, False, False)], flags[(False, True, False)]),
                 )
             self._layout.append((k, offsets))
             self._known_base[k] = known
-            self._lowered[k] = lowered  # type: ignore[assignment]
-            self._flags[k] = flags
+            if k == 1:  # windows of several tokens read ``_unseen``, made from these: not kept twice
+                self._lowered[k] = lowered  # type: ignore[assignment]
+                self._flags[k] = flags
             self._bos[k] = tuple(bos)
             self._eos[k] = tuple(eos)
         self._combine = _make_combine(self._layout)
@@ -626,7 +643,7 @@ class WordSegmenter:
             vec = (
                 self._known[1].get(token)
                 or self._lowered[1][title].get(low)
-                or self._flags[1][(_is_i32(token), title, low in self.dictionary)]
+                or self._flags[1][(_is_i32(token), title, low in self._words)]
             )
         else:  # no single-token templates: only lowercase/istitle are needed
             vec = ()
@@ -642,15 +659,14 @@ class WordSegmenter:
         if None in vecs:
             if len(known) > len(self._known_base[k]) + _CACHE_LIMIT:
                 known = self._known[k] = dict(self._known_base[k])
-            unseen = self._unseen[k]
+            table, other = self._unseen[k]
             last = k - 1
             for j in [j for j, v in enumerate(vecs) if v is None]:
                 # istitle of the window: of all its tokens (k <= 3 spelled out)
                 title = titles[j] and titles[j + last] and titles[j + 1] if k <= 3 else all(titles[j : j + k])
-                table, other = unseen[title]
                 # the lowercase window: the tokens' lowercase forms (cached per token;
                 # str.lower on Vietnamese text is not cheap)
-                vecs[j] = known[tuple(toks[j : j + k])] = table.get(lows[j : j + k], other)
+                vecs[j] = known[tuple(toks[j : j + k])] = table.get(lows[j : j + k], other)[title]
         return vecs
 
     def _scores(self, toks: list[str]) -> list[float]:
