@@ -193,7 +193,7 @@ def extract(doc: Doc) -> list[DateFact]:
             elif kind == "day_and":
                 if (published is None and g[2] is None) or not DAY_WORD_BEFORE.search(text, max(0, s - 14), s):
                     continue
-                value = _iso(int(g[2]) if g[2] else published.year, g[1], g[0])
+                value = _iso(g[2] or published.year, g[1], g[0])
             elif kind == "month_this_year":
                 month_word = _MONTH_WORD.search(text, max(0, s - 8), s)
                 if month_word is None or published is None:

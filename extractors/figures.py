@@ -26,7 +26,8 @@ __all__ = [
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 # Measures written glued to their number: "62,5km2", "3,5kg", "120ha".
 GLUED_UNITS = ("km2", "km²", "m2", "m²", "m3", "km", "ha", "kg", "tấn", "cm", "mm", "m", "g", "l")
-_LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+_VI_LOWER = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"  # lower-case, not ASCII
+_LOWER = "a-z" + _VI_LOWER
 # a number, a ratio ("13/13") or a percentage, not glued to letters, codes or dates
 # (but glued to a measure, and after a punctuation mark whose space is missing: "72%),297 tin")
 FIGURE = re.compile(
@@ -39,7 +40,7 @@ FIGURE = re.compile(
 )
 # the word a number is glued to: a Vietnamese syllable whose space was lost ("suất150.000"),
 # not a code ("F0", "H5N1", "covid19")
-_GLUED_WORD = re.compile(rf"(?<![\w])[{_LOWER}]*[{_LOWER[3:]}][{_LOWER}]*$")  # a lower-case letter no ASCII one
+_GLUED_WORD = re.compile(rf"(?<![\w])[{_LOWER}]*[{_VI_LOWER}][{_LOWER}]*$")
 
 
 _GLUED_NOUN = re.compile(rf"[{_LOWER}]")  # "2000m2": a measure, not a year

@@ -370,10 +370,10 @@ def _title_before(text: str, clause_start: int, name_start: int) -> tuple[int, i
             between = between[: between.rstrip().rfind(" ") + 1]
             words = words[:-1]
         # an organisation's code in parentheses may sit between: "… quốc gia (UBATGTQG) Hồ Nghĩa Dũng"
-        bare = _CODE_IN_PARENS.sub("", _ABBREVIATION_DOTS.sub("", between))
-        if not words or len(words) > 15 or _TITLE_PUNCTUATION.search(bare):
+        uncoded = _CODE_IN_PARENS.sub(" ", between)
+        if not words or len(words) > 15 or _TITLE_PUNCTUATION.search(_ABBREVIATION_DOTS.sub("", uncoded)):
             continue
-        if not _inside_a_title(position.sub(" ", _CODE_IN_PARENS.sub(" ", between)).split(), org_words, position):
+        if not _inside_a_title(position.sub(" ", uncoded).split(), org_words, position):
             continue
         if any(_looks_like_person(p.group(0)) and not position.match(between, p.start())
                for p in _PERSON_RE.finditer(between)):

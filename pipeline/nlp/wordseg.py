@@ -603,13 +603,12 @@ class WordSegmenter:
                 in_dictionary = {w for w in map(_window_of, dictionary) if len(w) == k and all(w)}
                 # one table for both istitle values: window -> (vector if not title, if title)
                 in_dict = (flags[(False, False, True)], flags[(False, True, True)])
-                self._unseen[k] = (
-                    {w: (lowered[0].get(w) or (in_dict[0] if w in in_dictionary else flags[(False, False, False)]),
-                         lowered[1].get(w) or (in_dict[1] if w in in_dictionary else flags[(False, True, False)]))
-                     if w in lowered[0] or w in lowered[1] else in_dict
-                     for w in [*lowered[0], *lowered[1], *in_dictionary]},
-                    (flags[(False, False, False)], flags[(False, True, False)]),
-                )
+                not_in = (flags[(False, False, False)], flags[(False, True, False)])
+                table = dict.fromkeys(in_dictionary, in_dict)
+                for w in {*lowered[0], *lowered[1]}:
+                    flag = in_dict if w in in_dictionary else not_in
+                    table[w] = (lowered[0].get(w) or flag[0], lowered[1].get(w) or flag[1])
+                self._unseen[k] = (table, not_in)
             self._layout.append((k, offsets))
             self._known_base[k] = known
             if k == 1:  # windows of several tokens read ``_unseen``, made from these: not kept twice
